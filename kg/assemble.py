@@ -1,0 +1,342 @@
+"""Turn the annotations into an RDF dataset: one named graph per article, plus entities, links and external facts.
+
+Every check that needs the article text happens here, so a bad annotation fails the build with its
+file and line: evidence that is not in the text, a date expression not in the text or not understood,
+an unknown property, class or entity.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
+
+from kg import paths
+from kg.annotations import AnnotationError, Article, DateSpec, EntityDecl, Fact, load_articles, load_entities, load_yaml
+from kg.dates import DateError, DateResolution, resolve
+from kg.extract import find_mentions, normalise
+from kg.namespaces import (
+    A,
+    ENTITIES_GRAPH,
+    EXTERNAL_GRAPH,
+    LINKS_GRAPH,
+    MKG,
+    ONTOLOGY_GRAPH,
+    RES,
+    SDO,
+    TIME,
+    WD,
+    article_graph,
+    bind_prefixes,
+)
+
+PRECISION_UNITS = {"day": TIME.unitDay, "week": TIME.unitWeek, "month": TIME.unitMonth, "year": TIME.unitYear}
+DATE_PROPERTIES = {key: MKG[key] for key in ("when", "begins", "ends", "deadline", "originalEnd")}
+
+
+class AnnotationErrors(ValueError):
+    """Every annotation problem found in one pass, each with file and line."""
+
+    def __init__(self, errors: list[AnnotationError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class Vocabulary:
+    """What the ontology declares, so annotations can be checked against it and literals typed by range."""
+
+    classes: set[URIRef]
+    individuals: set[URIRef]
+    object_properties: set[URIRef]
+    datatype_ranges: dict[URIRef, URIRef | None]
+
+    @classmethod
+    def from_graph(cls, g: Graph) -> Vocabulary:
+        classes = {c for c in g.subjects(A, OWL.Class) if isinstance(c, URIRef)}
+        return cls(
+            classes=classes,
+            individuals={s for s, o in g.subject_objects(A) if o in classes and isinstance(s, URIRef)},
+            object_properties={p for p in g.subjects(A, OWL.ObjectProperty) if isinstance(p, URIRef)},
+            datatype_ranges={p: g.value(p, RDFS.range) for p in g.subjects(A, OWL.DatatypeProperty)},
+        )
+
+
+def article_iri(article: Article) -> URIRef:
+    return RES[f"article/{short_id(article)}"]
+
+
+def short_id(article: Article) -> str:
+    """The article's number (``003``), unique by the file naming convention ``NNN_name``."""
+    return article.id.split("-")[0]
+
+
+@dataclass
+class _Context:
+    ds: Dataset
+    vocab: Vocabulary
+    known: dict[str, EntityDecl]
+    articles: dict[str, Article]
+    errors: list[AnnotationError] = field(default_factory=list)
+    counters: dict[tuple[str, ...], int] = field(default_factory=lambda: defaultdict(int))
+
+    def next_index(self, *key: str) -> int:
+        self.counters[key] += 1
+        return self.counters[key]
+
+
+def _literal(value: Any, datatype: URIRef | None) -> Literal:
+    if datatype in (None, XSD.string, RDFS.Literal):
+        return Literal(str(value))
+    if datatype == XSD.integer:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{value!r} is not an integer")
+        return Literal(value, datatype=XSD.integer)
+    if datatype == XSD.boolean:
+        if not isinstance(value, bool):
+            raise ValueError(f"{value!r} is not true/false")
+        return Literal(value, datatype=XSD.boolean)
+    lit = Literal(str(value), datatype=datatype)
+    if lit.ill_typed:
+        raise ValueError(f"{value!r} is not a valid {datatype.n3()}")
+    return lit
+
+
+def _date_claim(ctx: _Context, g: Graph, node: URIRef, r: DateResolution, article: Article, evidence: URIRef) -> None:
+    g.add((node, A, MKG.DateClaim))
+    g.add((node, MKG.dateText, Literal(r.text)))
+    g.add((node, MKG.dateResolution, Literal(r.note)))
+    g.add((node, PROV.wasDerivedFrom, article_iri(article)))
+    g.add((node, MKG.evidence, evidence))
+    if r.value is not None and r.datatype is not None:
+        g.add((node, MKG.dateValue, Literal(r.value, datatype=XSD[r.datatype])))
+    if r.value_end is not None and r.datatype is not None:
+        g.add((node, MKG.dateValueEnd, Literal(r.value_end, datatype=XSD[r.datatype])))
+    if r.precision is not None:
+        g.add((node, MKG.datePrecision, PRECISION_UNITS[r.precision]))
+    if r.earliest is not None and r.latest is not None:
+        g.add((node, MKG.earliest, Literal(r.earliest.isoformat(), datatype=XSD.date)))
+        g.add((node, MKG.latest, Literal(r.latest.isoformat(), datatype=XSD.date)))
+
+
+def _resolve_date(ctx: _Context, article: Article, spec: DateSpec, file: str) -> DateResolution:
+    text = normalise(article.text).lower()
+    if normalise(spec.text).lower() not in text:
+        raise AnnotationError(file, spec.line, f"date expression {spec.text!r} is not in the article text")
+    anchor = None
+    if spec.anchor_text:
+        source = ctx.articles.get(spec.anchor_article or short_id(article))
+        if source is None:
+            raise AnnotationError(file, spec.line, f"anchor article {spec.anchor_article!r} is not known")
+        if normalise(spec.anchor_text).lower() not in normalise(source.text).lower():
+            raise AnnotationError(file, spec.line, f"anchor {spec.anchor_text!r} is not in article {short_id(source)}")
+        anchor = resolve(spec.anchor_text, source.published)
+        if source is not article:
+            anchor = DateResolution(
+                f"{spec.anchor_text}, as article {short_id(source)} dates it", anchor.value, anchor.datatype,
+                anchor.value_end, anchor.precision, anchor.earliest, anchor.latest, anchor.note,
+            )  # fmt: skip
+    reference_note = "the publication date"
+    return resolve(
+        spec.text,
+        article.published,
+        direction=spec.direction,  # type: ignore[arg-type]
+        anchor=anchor,
+        reference_note=reference_note,
+    )
+
+
+def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
+    g = ctx.ds.graph(article_graph(short_id(article)))
+    if fact.about not in ctx.known:
+        raise AnnotationError(fact.file, fact.line, f"'about: {fact.about}' is not a declared entity")
+    subject = RES[fact.about]
+    source = article_iri(article)
+    text = normalise(article.text)
+    n = ctx.next_index(fact.about, short_id(article))
+    evidence = RES[f"{fact.about}/evidence/{short_id(article)}-{n}"]
+    for passage in fact.evidence:
+        if normalise(passage) not in text:
+            raise AnnotationError(fact.file, fact.line, f"evidence is not in {article.text_path.name}: {passage!r}")
+    g.add((evidence, A, MKG.Evidence))
+    g.add((evidence, MKG.evidenceText, Literal(" … ".join(normalise(p) for p in fact.evidence))))
+    g.add((evidence, PROV.wasQuotedFrom, source))
+    g.add((evidence, MKG.sourceLine, Literal(fact.line, datatype=XSD.integer)))
+    g.add((subject, A, MKG[ctx.known[fact.about].type]))
+    g.add((subject, PROV.wasDerivedFrom, source))
+    g.add((subject, MKG.evidence, evidence))
+
+    for key, values in fact.values.items():
+        prop = MKG[key]
+        for value in values:
+            if prop in ctx.vocab.object_properties and MKG[str(value)] in ctx.vocab.individuals:
+                g.add((subject, prop, MKG[str(value)]))  # a value the ontology enumerates (mkg:Completed)
+            elif prop in ctx.vocab.object_properties:
+                if str(value) not in ctx.known:
+                    raise AnnotationError(fact.file, fact.line, f"{key}: {value!r} is not a declared entity")
+                g.add((subject, prop, RES[str(value)]))
+            elif prop in ctx.vocab.datatype_ranges:
+                try:
+                    g.add((subject, prop, _literal(value, ctx.vocab.datatype_ranges[prop])))
+                except ValueError as exc:
+                    raise AnnotationError(fact.file, fact.line, f"{key}: {exc}") from exc
+            else:
+                raise AnnotationError(fact.file, fact.line, f"unknown property mkg:{key} (not in the ontology)")
+
+    for key, spec in fact.dates.items():
+        try:
+            r = _resolve_date(ctx, article, spec, fact.file)
+        except DateError as exc:
+            raise AnnotationError(fact.file, spec.line, str(exc)) from exc
+        k = ctx.next_index(fact.about, key, short_id(article))
+        node = RES[f"{fact.about}/{key}/{short_id(article)}" + (f"-{k}" if k > 1 else "")]
+        g.add((subject, DATE_PROPERTIES[key], node))
+        _date_claim(ctx, g, node, r, article, evidence)
+
+
+def _add_article(ctx: _Context, article: Article) -> None:
+    g = ctx.ds.graph(article_graph(short_id(article)))
+    node = article_iri(article)
+    text = article.text
+    g.add((node, A, MKG.NewsArticle))
+    g.add((node, RDFS.label, Literal(article.title)))
+    g.add((node, DCTERMS.title, Literal(article.title)))
+    g.add((node, DCTERMS.language, Literal(article.language, datatype=XSD.language)))
+    g.add((node, MKG.sourceFile, Literal(article.text_path.relative_to(paths.ROOT).as_posix())))
+    g.add((node, MKG.sha256, Literal(hashlib.sha256(article.text_path.read_bytes()).hexdigest())))
+    g.add((node, MKG.datePublishedNote, Literal(article.date_note)))
+    if article.publisher:
+        if article.publisher not in ctx.known:
+            raise AnnotationError(article.annotation_path, 1, f"publisher {article.publisher!r} is not declared")
+        g.add((node, MKG.publisher, RES[article.publisher]))
+    if article.url:
+        g.add((node, SDO.url, URIRef(article.url)))
+    if article.published:
+        if not article.published_evidence or normalise(article.published_evidence) not in normalise(text):
+            raise AnnotationError(
+                article.annotation_path, 1, "'published' needs 'published_evidence', a passage of the text that shows it"
+            )
+        g.add((node, SDO.datePublished, Literal(article.published.isoformat(), datatype=XSD.date)))
+    if article.page_date:
+        g.add((node, MKG.pageDate, Literal(article.page_date.isoformat(), datatype=XSD.date)))
+    names = {e.id: (e.label, *e.aliases) for e in ctx.known.values()}
+    for entity in sorted({m.entity for m in find_mentions(text, names)}):
+        g.add((node, MKG.mentions, RES[entity]))
+    for fact in article.facts:
+        try:
+            _add_fact(ctx, article, fact)
+        except AnnotationError as exc:
+            ctx.errors.append(exc)
+
+
+def _add_entities(ctx: _Context) -> None:
+    g = ctx.ds.graph(ENTITIES_GRAPH)
+    for e in ctx.known.values():
+        cls = MKG[e.type]
+        if cls not in ctx.vocab.classes:
+            ctx.errors.append(AnnotationError(e.file, e.line, f"unknown class mkg:{e.type} for {e.id!r}"))
+            continue
+        node = RES[e.id]
+        g.add((node, A, cls))
+        g.add((node, RDFS.label, Literal(e.label, lang="en")))
+        for alias in e.aliases:
+            g.add((node, MKG.alias, Literal(alias)))
+        if e.comment:
+            g.add((node, RDFS.comment, Literal(" ".join(e.comment.split()), lang="en")))
+
+
+def _add_links(ctx: _Context, links_file: Path, qids_file: Path) -> None:
+    """owl:sameAs to Wikidata, only for IDs that the verified list holds."""
+    with qids_file.open(encoding="utf-8") as fh:
+        verified = {row["qid"]: row for row in csv.DictReader(fh, delimiter="\t") if row["status"] == "verified"}
+    g = ctx.ds.graph(LINKS_GRAPH)
+    source = URIRef(RES["source/verified-wikidata-ids"])
+    g.add((LINKS_GRAPH, PROV.wasDerivedFrom, source))
+    g.add((source, RDFS.label, Literal("Verified Wikidata identifiers (kg/wikidata/qids.tsv)", lang="en")))
+    with links_file.open(encoding="utf-8") as fh:
+        for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), start=1):
+            if not row or row[0].startswith("#") or row[0] == "entity":
+                continue
+            entity, qid = row[0], row[1]
+            if entity not in ctx.known:
+                ctx.errors.append(AnnotationError(links_file, lineno, f"{entity!r} is not a declared entity"))
+            elif qid not in verified:
+                ctx.errors.append(AnnotationError(links_file, lineno, f"{qid} is not in the verified list {qids_file}"))
+            else:
+                g.add((RES[entity], OWL.sameAs, WD[qid]))
+
+
+def _add_external(ctx: _Context, external_file: Path) -> None:
+    """Facts the articles do not state (resolution numbers), kept apart with their own source."""
+    data = load_yaml(external_file)
+    g = ctx.ds.graph(EXTERNAL_GRAPH)
+    src = data["source"]
+    source = RES[f"source/{src['id']}"]
+    g.add((EXTERNAL_GRAPH, PROV.wasDerivedFrom, source))
+    g.add((source, RDFS.label, Literal(src["label"], lang="en")))
+    if src.get("url"):
+        g.add((source, SDO.url, URIRef(src["url"])))
+    for item in data.get("facts", []):
+        about = item["about"]
+        if about not in ctx.known:
+            ctx.errors.append(AnnotationError(external_file, item.line, f"{about!r} is not a declared entity"))
+            continue
+        for key, value in item.items():
+            if key == "about":
+                continue
+            prop = MKG[key]
+            if prop not in ctx.vocab.datatype_ranges:
+                ctx.errors.append(AnnotationError(external_file, item.line, f"unknown datatype property mkg:{key}"))
+                continue
+            g.add((RES[about], prop, _literal(value, ctx.vocab.datatype_ranges[prop])))
+            g.add((RES[about], PROV.wasDerivedFrom, source))
+
+
+def load_ontology(path: Path = paths.ONTOLOGY) -> Graph:
+    return Graph().parse(path, format="turtle")
+
+
+def assemble(
+    articles_dir: Path = paths.ARTICLES_DIR,
+    entities_file: Path = paths.ENTITIES,
+    ontology_file: Path = paths.ONTOLOGY,
+) -> Dataset:
+    """The asserted dataset: ontology, entities, one graph per article, Wikidata links, external facts.
+
+    No blank node is minted: every node has an IRI, so two builds give the same triples.
+    """
+    ds = bind_prefixes(Dataset())  # type: ignore[assignment]
+    ontology = load_ontology(ontology_file)
+    og = ds.graph(ONTOLOGY_GRAPH)
+    for t in ontology:
+        og.add(t)
+    articles = load_articles(articles_dir)
+    numbers = [short_id(a) for a in articles]
+    dupes = {n for n in numbers if numbers.count(n) > 1}
+    if dupes:
+        raise AnnotationErrors([AnnotationError(articles_dir, None, f"two articles share the number {d}") for d in dupes])
+    declared: dict[str, EntityDecl] = {}
+    errors: list[AnnotationError] = []
+    for e in [*load_entities(entities_file), *(e for a in articles for e in a.entities)]:
+        if e.id in declared:
+            first = declared[e.id]
+            errors.append(AnnotationError(e.file, e.line, f"{e.id!r} is already declared at {first.file}:{first.line}"))
+        declared[e.id] = e
+    ctx = _Context(ds, Vocabulary.from_graph(ontology), declared, {short_id(a): a for a in articles}, errors)
+    _add_entities(ctx)
+    for article in articles:
+        try:
+            _add_article(ctx, article)
+        except AnnotationError as exc:
+            ctx.errors.append(exc)
+    _add_links(ctx, entities_file.parent / "wikidata" / "links.tsv", entities_file.parent / "wikidata" / "qids.tsv")
+    _add_external(ctx, entities_file.parent / "external.yaml")
+    if ctx.errors:
+        raise AnnotationErrors(ctx.errors)
+    return ds

@@ -1,0 +1,66 @@
+"""Every prefix the project uses, defined once: the build binds them, the endpoint announces them."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+MKG = Namespace("https://w3id.org/minusma-kg/ontology#")
+RES = Namespace("https://w3id.org/minusma-kg/resource/")
+GRAPH = Namespace("https://w3id.org/minusma-kg/graph/")
+MKGSH = Namespace("https://w3id.org/minusma-kg/shapes#")
+SDO = Namespace("https://schema.org/")
+TIME = Namespace("http://www.w3.org/2006/time#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+
+ONTOLOGY_IRI = "https://w3id.org/minusma-kg/ontology"
+
+#: Named graphs that are not article graphs.
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+ENTITIES_GRAPH = GRAPH["entities"]
+LINKS_GRAPH = GRAPH["wikidata-links"]
+EXTERNAL_GRAPH = GRAPH["external-facts"]
+INFERRED_GRAPH = GRAPH["inferred"]
+
+PREFIXES: dict[str, str] = {
+    "mkg": str(MKG),
+    "res": str(RES),
+    "mkgg": str(GRAPH),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "schema": str(SDO),
+    "time": str(TIME),
+    "org": str(ORG),
+    "foaf": str(FOAF),
+    "wd": str(WD),
+    "wdt": str(WDT),
+}
+
+A = RDF.type
+
+
+def article_graph(article_id: str) -> GRAPH:
+    """The named graph that holds what one article says."""
+    return GRAPH[f"article/{article_id}"]
+
+
+def bind_prefixes(g: Graph) -> Graph:
+    """Bind the project's prefixes (and only those) so every serialisation reads the same."""
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def sparql_prologue() -> str:
+    """PREFIX lines for every announced prefix, for queries written in code."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
