@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 
 from kg import paths
@@ -78,12 +79,30 @@ def short_id(article: Article) -> str:
 
 
 @dataclass
+class Assembly:
+    """The asserted dataset, and for each node the annotation file:line that first states it."""
+
+    dataset: Dataset
+    origins: dict[str, str]
+
+
+def _where(file: str | Path, line: int) -> str:
+    path = Path(file)
+    try:
+        path = path.resolve().relative_to(paths.ROOT)
+    except ValueError:
+        pass
+    return f"{path.as_posix()}:{line}"
+
+
+@dataclass
 class _Context:
     ds: Dataset
     vocab: Vocabulary
     known: dict[str, EntityDecl]
     articles: dict[str, Article]
     errors: list[AnnotationError] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)
     counters: dict[tuple[str, ...], int] = field(default_factory=lambda: defaultdict(int))
 
     def next_index(self, *key: str) -> int:
@@ -164,6 +183,8 @@ def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
     for passage in fact.evidence:
         if normalise(passage) not in text:
             raise AnnotationError(fact.file, fact.line, f"evidence is not in {article.text_path.name}: {passage!r}")
+    ctx.origins.setdefault(str(subject), _where(fact.file, fact.line))
+    ctx.origins.setdefault(str(evidence), _where(fact.file, fact.line))
     g.add((evidence, A, MKG.Evidence))
     g.add((evidence, MKG.evidenceText, Literal(" … ".join(normalise(p) for p in fact.evidence))))
     g.add((evidence, PROV.wasQuotedFrom, source))
@@ -197,6 +218,7 @@ def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
         k = ctx.next_index(fact.about, key, short_id(article))
         node = RES[f"{fact.about}/{key}/{short_id(article)}" + (f"-{k}" if k > 1 else "")]
         g.add((subject, DATE_PROPERTIES[key], node))
+        ctx.origins.setdefault(str(node), _where(fact.file, spec.line))
         _date_claim(ctx, g, node, r, article, evidence)
 
 
@@ -204,6 +226,7 @@ def _add_article(ctx: _Context, article: Article) -> None:
     g = ctx.ds.graph(article_graph(short_id(article)))
     node = article_iri(article)
     text = article.text
+    ctx.origins[str(node)] = _where(article.annotation_path, 1)
     g.add((node, A, MKG.NewsArticle))
     g.add((node, RDFS.label, Literal(article.title)))
     g.add((node, DCTERMS.title, Literal(article.title)))
@@ -243,6 +266,7 @@ def _add_entities(ctx: _Context) -> None:
             ctx.errors.append(AnnotationError(e.file, e.line, f"unknown class mkg:{e.type} for {e.id!r}"))
             continue
         node = RES[e.id]
+        ctx.origins[str(node)] = _where(e.file, e.line)
         g.add((node, A, cls))
         g.add((node, RDFS.label, Literal(e.label, lang="en")))
         for alias in e.aliases:
@@ -295,18 +319,18 @@ def _add_external(ctx: _Context, external_file: Path) -> None:
                 ctx.errors.append(AnnotationError(external_file, item.line, f"unknown datatype property mkg:{key}"))
                 continue
             g.add((RES[about], prop, _literal(value, ctx.vocab.datatype_ranges[prop])))
-            g.add((RES[about], PROV.wasDerivedFrom, source))
 
 
 def load_ontology(path: Path = paths.ONTOLOGY) -> Graph:
-    return Graph().parse(path, format="turtle")
+    """The ontology with its blank nodes (RDF lists of property chains) labelled canonically, for stable dumps."""
+    return to_canonical_graph(Graph().parse(path, format="turtle"))
 
 
 def assemble(
     articles_dir: Path = paths.ARTICLES_DIR,
     entities_file: Path = paths.ENTITIES,
     ontology_file: Path = paths.ONTOLOGY,
-) -> Dataset:
+) -> Assembly:
     """The asserted dataset: ontology, entities, one graph per article, Wikidata links, external facts.
 
     No blank node is minted: every node has an IRI, so two builds give the same triples.
@@ -339,4 +363,4 @@ def assemble(
     _add_external(ctx, entities_file.parent / "external.yaml")
     if ctx.errors:
         raise AnnotationErrors(ctx.errors)
-    return ds
+    return Assembly(ds, ctx.origins)

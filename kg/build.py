@@ -1,0 +1,93 @@
+"""The pipeline: articles -> RDF -> SHACL -> OWL 2 RL -> published files, publishing nothing that fails."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset
+from rdflib.namespace import OWL, RDF
+
+from kg import __version__, paths
+from kg.assemble import Assembly, AnnotationErrors, assemble
+from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, bind_prefixes
+from kg.publish import REPORT, publish_atomically, sorted_nquads, write_dataset, write_info
+from kg.reason import infer
+from kg.stats import Stats, compute
+from kg.validate import ValidationReport, asserted_union, validate_dataset
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BuildResult:
+    """What a build did: published or not, and why not."""
+
+    ok: bool
+    out: Path
+    stats: Stats | None = None
+    report: ValidationReport | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the build reads from; tests point it at small fixtures."""
+
+    articles_dir: Path = paths.ARTICLES_DIR
+    entities_file: Path = paths.ENTITIES
+    ontology_file: Path = paths.ONTOLOGY
+    shapes_file: Path = paths.SHAPES
+
+
+def check(sources: Sources = Sources()) -> tuple[Assembly | None, ValidationReport | None, list[str]]:
+    """Assemble and validate; the annotation errors or the shape report say what is wrong."""
+    try:
+        assembly = assemble(sources.articles_dir, sources.entities_file, sources.ontology_file)
+    except AnnotationErrors as exc:
+        return None, None, [str(e) for e in exc.errors]
+    report = validate_dataset(assembly.dataset, assembly.origins, sources.shapes_file)
+    return assembly, report, []
+
+
+def reason_into(ds: Dataset) -> list[str]:
+    """Add the inferred graph; return the inconsistencies the reasoner found (instances of owl:Nothing).
+
+    The Wikidata links stay out of the reasoner's input: owl:sameAs would copy every fact onto the Wikidata
+    IRIs, which is valid but neither new nor useful, and would double the inferred graph.
+    """
+    inferred = infer(asserted_union(ds, exclude=(INFERRED_GRAPH, LINKS_GRAPH)))
+    target = ds.graph(INFERRED_GRAPH)
+    for t in inferred:
+        target.add(t)
+    return [f"{s} is inferred to be owl:Nothing: the ontology and data are inconsistent" for s in inferred.subjects(RDF.type, OWL.Nothing)]
+
+
+def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildResult:
+    """Build and publish into ``out``; on any failure ``out`` keeps its last good content."""
+    assembly, report, errors = check(sources)
+    if errors or assembly is None or report is None:
+        return BuildResult(False, out, errors=errors)
+    if not report.conforms:
+        return BuildResult(False, out, report=report, errors=[str(v) for v in report.violations])
+    ds = assembly.dataset
+    inconsistencies = reason_into(ds)
+    if inconsistencies:
+        return BuildResult(False, out, report=report, errors=inconsistencies)
+    stats = compute(ds)
+    nquads = sorted_nquads(ds)
+    info = {
+        "version": __version__,
+        "dataset_sha256": hashlib.sha256(nquads.encode("utf-8")).hexdigest(),
+        "stats": stats.to_json(),
+    }
+
+    def write(directory: Path) -> None:
+        write_dataset(ds, directory)
+        bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
+        write_info(directory, info)
+
+    publish_atomically(out, write)
+    return BuildResult(True, out, stats=stats, report=report)

@@ -1,0 +1,107 @@
+"""The ``minusma-kg`` command: each subcommand parses its options and calls one library function."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rdflib import Dataset
+
+from kg import __version__, paths
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+
+    result = build(Path(args.out))
+    if not result.ok:
+        print(f"Build failed: nothing was published; {result.out} is unchanged.", file=sys.stderr)
+        for line in result.errors:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    assert result.stats is not None
+    print(result.stats.render())
+    print(f"\nPublished to {result.out}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from kg.build import check
+
+    _, report, errors = check()
+    if errors:
+        print("Annotations are malformed:", file=sys.stderr)
+        for line in errors:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    assert report is not None
+    if not report.conforms:
+        print(f"{len(report.violations)} shape violation(s):", file=sys.stderr)
+        for v in report.violations:
+            print(f"  {v}", file=sys.stderr)
+        return 1
+    print("The graph conforms to ontology/shapes.ttl.")
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from kg.publish import NQUADS
+    from kg.stats import compute
+
+    nq = Path(args.data) / NQUADS
+    if not nq.exists():
+        print(f"No built dataset at {nq}: run 'minusma-kg build --out {args.data}' first.", file=sys.stderr)
+        return 1
+    ds = Dataset()
+    ds.parse(nq, format="nquads")
+    print(compute(ds).render())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="minusma-kg",
+        description="Build, check and serve the MINUSMA knowledge graph (UN peacekeeping mission in Mali, 2013-2024).",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what each step does")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser(
+        "build",
+        help="articles -> RDF -> SHACL -> OWL 2 RL -> published files",
+        description="Build the graph from the annotated articles, validate it against the shapes, reason over it "
+        "(OWL 2 RL) and publish TriG, N-Quads, Turtle and the validation report into --out. On a violation nothing "
+        "is published and the previous output stays as it was.",
+    )
+    b.add_argument("--out", default=str(paths.DEFAULT_OUT), help="output directory (default: %(default)s)")
+    b.set_defaults(func=_cmd_build)
+
+    v = sub.add_parser(
+        "validate",
+        help="check the annotations and the SHACL shapes only",
+        description="Assemble the graph and validate it against ontology/shapes.ttl without reasoning or publishing.",
+    )
+    v.set_defaults(func=_cmd_validate)
+
+    s = sub.add_parser(
+        "stats",
+        help="print counts of a built dataset",
+        description="Print triples per named graph, instances per class and the number of inferred triples.",
+    )
+    s.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
+    s.set_defaults(func=_cmd_stats)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

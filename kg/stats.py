@@ -1,0 +1,59 @@
+"""Counts that tell a reader what is in the graph: triples per graph, instances per class, inferences."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from rdflib import Dataset, URIRef
+
+from kg.namespaces import ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, A
+
+
+@dataclass
+class Stats:
+    """What ``minusma-kg build`` and ``minusma-kg stats`` print, and ``build-info.json`` stores."""
+
+    triples_per_graph: dict[str, int] = field(default_factory=dict)
+    instances_per_class: dict[str, int] = field(default_factory=dict)
+    inferred_triples: int = 0
+    total_quads: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "triples_per_graph": self.triples_per_graph,
+            "instances_per_class": self.instances_per_class,
+            "inferred_triples": self.inferred_triples,
+            "total_quads": self.total_quads,
+        }
+
+    def render(self) -> str:
+        width = max(len(k) for k in [*self.triples_per_graph, *self.instances_per_class, "x" * 20])
+        lines = ["Triples per named graph:"]
+        lines += [f"  {g:<{width}} {n:>7}" for g, n in self.triples_per_graph.items()]
+        lines += [f"  {'total (quads)':<{width}} {self.total_quads:>7}", "", "Instances per class (asserted):"]
+        lines += [f"  {c:<{width}} {n:>7}" for c, n in self.instances_per_class.items()]
+        lines += ["", f"Inferred triples (OWL 2 RL, useful and new): {self.inferred_triples}"]
+        return "\n".join(lines)
+
+
+def compute(ds: Dataset) -> Stats:
+    """Stats of a built dataset (asserted graphs plus the inferred graph)."""
+    per_graph: dict[str, int] = {}
+    for g in ds.graphs():
+        if len(g):
+            per_graph[str(g.identifier)] = len(g)
+    classes: Counter[str] = Counter()
+    for s, o in ds.graph(ENTITIES_GRAPH).subject_objects(A):
+        if isinstance(o, URIRef) and str(o).startswith(str(MKG)):
+            classes["mkg:" + str(o)[len(str(MKG)) :]] += 1
+    for g in ds.graphs():
+        if str(g.identifier).startswith(str(GRAPH["article/"])):
+            for cls in (MKG.NewsArticle, MKG.Evidence, MKG.DateClaim):  # minted per article, not in the registry
+                classes["mkg:" + cls.fragment] += sum(1 for _ in g.subjects(A, cls))
+    return Stats(
+        triples_per_graph=dict(sorted(per_graph.items())),
+        instances_per_class=dict(sorted(classes.items())),
+        inferred_triples=len(ds.graph(INFERRED_GRAPH)),
+        total_quads=sum(per_graph.values()),
+    )
