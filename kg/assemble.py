@@ -193,6 +193,10 @@ def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
     g.add((subject, PROV.wasDerivedFrom, source))
     g.add((subject, MKG.evidence, evidence))
 
+    evidence_text = normalise(" ".join(fact.evidence))
+    for quote in fact.values.get("quote", []):
+        if normalise(str(quote)) not in evidence_text:
+            raise AnnotationError(fact.file, fact.line, f"quote is not within the fact's evidence: {quote!r}")
     for key, values in fact.values.items():
         prop = MKG[key]
         for value in values:
@@ -231,7 +235,7 @@ def _add_article(ctx: _Context, article: Article) -> None:
     g.add((node, RDFS.label, Literal(article.title)))
     g.add((node, DCTERMS.title, Literal(article.title)))
     g.add((node, DCTERMS.language, Literal(article.language, datatype=XSD.language)))
-    g.add((node, MKG.sourceFile, Literal(article.text_path.relative_to(paths.ROOT).as_posix())))
+    g.add((node, MKG.sourceFile, Literal(f"kg/articles/{article.text_path.name}")))
     g.add((node, MKG.sha256, Literal(hashlib.sha256(article.text_path.read_bytes()).hexdigest())))
     g.add((node, MKG.datePublishedNote, Literal(article.date_note)))
     if article.publisher:

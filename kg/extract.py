@@ -94,9 +94,9 @@ def spans_on_line(spans: list[tuple[int, int]], offset: int) -> bool:
 def find_quotations(text: str, persons: Mapping[str, Iterable[str]], min_words: int = 1) -> list[Quotation]:
     """Quoted passages with their speakers, found by the attribution cues of news English.
 
-    The cues, in order: "..., said X" or "..., X said" after the quote; "X said/told ... '...'" before it in
-    the same sentence; a pronoun ("he said", "the minister") after the quote resolves to the person named
-    last before it.
+    The cues, in order: "..., said X" or "..., X said" after the quote, in the same sentence; "X said/told ...
+    '...'" before it in the same sentence; a pronoun ("he said", "He added that") resolves to the person named
+    last before the quote; a second quote in a sentence whose first quote has a speaker has the same speaker.
     """
     mentions = find_mentions(text, persons)
     quotes: list[Quotation] = []
@@ -104,30 +104,61 @@ def find_quotations(text: str, persons: Mapping[str, Iterable[str]], min_words: 
         passage = text[start:end].strip(" ,")
         if len(passage.split()) < min_words:
             continue
-        after = text[end + 1 : end + 160].split("\n")[0]
-        line_start = text.rfind("\n", 0, start) + 1
-        before = text[line_start:start]
-        speaker, cue = None, "none"
-        m = re.match(r"^[,.]?\s*" + _SAID + r"\s+(?P<who>[^,.;]+)", after) or re.match(
-            r"^[,.]?\s*(?P<who>[^,.;“”\"]+?)\s+" + _SAID + r"\b", after
-        )
-        if m:
-            who_start = end + 1 + m.start("who")
-            who_end = end + 1 + m.end("who")
-            named = [x for x in mentions if who_start <= x.start < who_end]
-            if named:
-                speaker, cue = named[0].entity, "after"
-            elif m["who"].strip().lower() in _PRONOUNS:
-                speaker, cue = _last_person(mentions, start), "pronoun"
+        speaker, cue = _after_cue(text, end, mentions, start)
         if speaker is None:
-            sentence_start = max(before.rfind(". "), before.rfind("” "), -1) + 1
-            clause = before[sentence_start:]
-            if re.search(r"\b" + _SAID + r"\b|\bthat\b|:\s*$", clause):
-                named = [x for x in mentions if line_start + sentence_start <= x.start < start]
-                if named:
-                    speaker, cue = named[-1].entity, "before"
+            speaker, cue = _before_cue(text, start, mentions)
+        if speaker is None and quotes and quotes[-1].speaker and _same_sentence(text, quotes[-1].end, start):
+            speaker, cue = quotes[-1].speaker, "same sentence"
         quotes.append(Quotation(passage, start, end, speaker, cue))
     return quotes
+
+
+def _sentence_end(text: str, i: int) -> int:
+    m = re.compile(r"[.!?](?=\s|$)|\n").search(text, i)
+    return m.start() if m else len(text)
+
+
+def _same_sentence(text: str, a: int, b: int) -> bool:
+    return not re.search(r"[.!?]\s|\n", text[a + 1 : b])
+
+
+def _after_cue(text: str, end: int, mentions: list[Mention], start: int) -> tuple[str | None, str]:
+    """'"...," said X' / '"...," X said' / '"...," he added': the attribution after the quote."""
+    rest_end = _sentence_end(text, end + 1)
+    after = text[end + 1 : rest_end]
+    verb = re.search(r"\b" + _SAID + r"\b", after)
+    if not verb:
+        return None, "none"
+    named = [x for x in mentions if end < x.start < rest_end]
+    if named:
+        return named[0].entity, "after"
+    subject = after[: verb.start()].strip(" ,.").lower()
+    following = after[verb.end() :].strip(" ,.").lower()
+    if subject in _PRONOUNS or following in _PRONOUNS:
+        return _last_person(mentions, start), "pronoun"
+    return None, "none"
+
+
+def _before_cue(text: str, start: int, mentions: list[Mention]) -> tuple[str | None, str]:
+    """'X said that "..."' / 'He underlined that "..."': the attribution before the quote, same sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    breaks = [m.end() for m in re.finditer(r"[.!?]\s|”\s", before)]
+    sentence_start = line_start + (breaks[-1] if breaks else 0)
+    clause = text[sentence_start:start]
+    if not re.search(r"\b(?:" + _SAID + r"|saying|called|that)\b|:\s*$", clause):
+        return None, "none"
+    named = [x for x in mentions if sentence_start <= x.start < start and not _possessive(text, x)]
+    if named:
+        return named[-1].entity, "before"
+    if re.match(r"^\s*(?:he|she)\b", clause, re.IGNORECASE):
+        return _last_person(mentions, start), "pronoun"
+    return None, "none"
+
+
+def _possessive(text: str, mention: Mention) -> bool:
+    """"Diop’s speech": a name in the possessive is what is spoken about, not who speaks."""
+    return text[mention.end : mention.end + 2] in ("’s", "'s")
 
 
 def _last_person(mentions: list[Mention], before: int) -> str | None:

@@ -37,9 +37,15 @@ def infer(asserted: Graph) -> Graph:
     closure = Graph()
     for t in asserted:
         closure.add(t)
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, rdfs_closure=False, axiomatic_triples=False, datatype_axioms=False).expand(
-        closure
-    )
+    # improved_datatypes=False: owlrl's own lexical converters replace rdflib's process-wide, and its gMonth
+    # converter rejects the valid "--06", which would make every later SHACL check of a gMonth fail.
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics,
+        rdfs_closure=False,
+        axiomatic_triples=False,
+        datatype_axioms=False,
+        improved_datatypes=False,
+    ).expand(closure)
     inferred = bind_prefixes(Graph())
     for t in closure:
         if useful(t, asserted):

@@ -1,0 +1,101 @@
+"""A malformed annotation fails the build with its file and line, and publishes nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg import paths
+from kg.assemble import AnnotationErrors, assemble
+from kg.build import Sources, build
+
+ARTICLE = "003_bce8059bd345a7e1"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the project's annotations that a test may break."""
+    kg = tmp_path / "kg"
+    shutil.copytree(paths.ARTICLES_DIR, kg / "articles")
+    shutil.copytree(paths.WIKIDATA_DIR, kg / "wikidata")
+    shutil.copy(paths.ENTITIES, kg / "entities.yaml")
+    shutil.copy(paths.ENTITIES.parent / "external.yaml", kg / "external.yaml")
+    return kg
+
+
+def _edit(path: Path, old: str, new: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def _errors(kg: Path) -> list[str]:
+    with pytest.raises(AnnotationErrors) as info:
+        assemble(kg / "articles", kg / "entities.yaml")
+    return [str(e) for e in info.value.errors]
+
+
+def test_evidence_not_in_the_text_is_reported_with_file_and_line(workspace: Path):
+    yaml = workspace / "articles" / f"{ARTICLE}.yaml"
+    line = _edit(yaml, "The 15-member Security Council\n", "The 16-member Security Council\n")
+    (error,) = _errors(workspace)
+    assert error.startswith(f"{yaml}:{line - 1}:")
+    assert "evidence is not in" in error and "16-member" in error
+
+
+def test_an_unknown_property_is_reported(workspace: Path):
+    yaml = workspace / "articles" / f"{ARTICLE}.yaml"
+    _edit(yaml, "set: {memberCount: 15}", "set: {memberCnt: 15}")
+    (error,) = _errors(workspace)
+    assert "unknown property mkg:memberCnt" in error and str(yaml) in error
+
+
+def test_an_undeclared_entity_is_reported(workspace: Path):
+    _edit(workspace / "articles" / f"{ARTICLE}.yaml", "draftedBy: france", "draftedBy: frnace")
+    (error,) = _errors(workspace)
+    assert "'frnace' is not a declared entity" in error
+
+
+def test_a_date_not_in_the_text_is_reported(workspace: Path):
+    _edit(workspace / "articles" / f"{ARTICLE}.yaml", "deadline: by August 15", "deadline: by August 16")
+    (error,) = _errors(workspace)
+    assert "'by August 16' is not in the article text" in error
+
+
+def test_a_quote_outside_its_evidence_is_reported(workspace: Path):
+    _edit(
+        workspace / "articles" / "004_1f337dddf2dfc4e9.yaml",
+        "        The liquidation period was originally set to end in 18 months",
+        "        The liquidation period was first set to end in 18 months",
+    )
+    (error,) = _errors(workspace)
+    assert "quote is not within the fact's evidence" in error
+
+
+def test_a_yaml_syntax_error_names_its_line(workspace: Path):
+    yaml = workspace / "articles" / f"{ARTICLE}.yaml"
+    _edit(yaml, "  publisher: defence-redefined", "  publisher: [defence-redefined")
+    with pytest.raises(Exception, match=rf"{yaml.name}:\d+: YAML syntax"):
+        assemble(workspace / "articles", workspace / "entities.yaml")
+
+
+def test_a_link_to_an_unverified_qid_is_refused(workspace: Path):
+    links = workspace / "wikidata" / "links.tsv"
+    links.write_text(links.read_text() + "wagner-group\tQ104466893\n")
+    (error,) = _errors(workspace)
+    assert "Q104466893 is not in the verified list" in error
+
+
+def test_a_failed_build_leaves_the_last_good_output_untouched(workspace: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "minusma-kg.nq").write_text("last good output\n")
+    _edit(workspace / "articles" / f"{ARTICLE}.yaml", "draftedBy: france", "draftedBy: frnace")
+    result = build(out, Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml"))
+    assert not result.ok and any("frnace" in e for e in result.errors)
+    assert (out / "minusma-kg.nq").read_text() == "last good output\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", "kg"])  # no staging left behind

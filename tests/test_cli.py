@@ -1,0 +1,48 @@
+"""The minusma-kg command as a user runs it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from kg.cli import main
+
+
+def test_build_prints_counts_and_publishes(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "Triples per named graph:" in out and "mkg:Statement" in out and "Inferred triples" in out
+    assert (tmp_path / "out" / "minusma-kg.trig").exists()
+
+
+def test_validate_reports_conformance(capsys):
+    assert main(["validate"]) == 0
+    assert "conforms" in capsys.readouterr().out
+
+
+def test_stats_reads_a_built_dataset(built, capsys):
+    assert main(["stats", "--data", str(built.out)]) == 0
+    out = capsys.readouterr().out
+    assert "https://w3id.org/minusma-kg/graph/article/003" in out and "mkg:Withdrawal" in out
+
+
+def test_stats_without_a_build_says_what_to_do(tmp_path, capsys):
+    assert main(["stats", "--data", str(tmp_path)]) == 1
+    assert "minusma-kg build" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "stats"])
+def test_each_subcommand_explains_itself(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert len(capsys.readouterr().out) > 100
+
+
+def test_the_installed_console_script_runs():
+    exe = shutil.which("minusma-kg")
+    assert exe, "minusma-kg is not on PATH: install the project (pip install -e .)"
+    done = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True)
+    assert "build" in done.stdout and "validate" in done.stdout

@@ -1,0 +1,80 @@
+"""The ontology is readable (labels, definitions), aligned, inside OWL 2 RL, and consistent."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from kg import paths
+from kg.namespaces import MKG, ORG, PROV, SDO, TIME
+
+
+def _ontology() -> Graph:
+    return Graph().parse(paths.ONTOLOGY)
+
+
+def test_every_term_has_a_label_and_a_definition():
+    g = _ontology()
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, MKG.WithdrawalStatus)
+    terms = {t for k in kinds for t in g.subjects(RDF.type, k) if str(t).startswith(str(MKG))}
+    assert len(terms) > 100
+    lacking = [
+        t for t in terms
+        if g.value(t, RDFS.label) is None
+        or (g.value(t, SKOS.definition) is None and g.value(t, RDFS.comment) is None)
+        or g.value(t, RDFS.isDefinedBy) is None
+    ]  # fmt: skip
+    assert lacking == []
+
+
+def test_header_carries_version_licence_and_dates():
+    from rdflib.namespace import DCTERMS, XSD
+
+    g = _ontology()
+    onto = URIRef("https://w3id.org/minusma-kg/ontology")
+    assert g.value(onto, OWL.versionIRI) is not None
+    assert str(g.value(onto, DCTERMS.license)) == "https://creativecommons.org/licenses/by/4.0/"
+    assert g.value(onto, DCTERMS.created).datatype == XSD.date
+    assert g.value(onto, DCTERMS.title) is not None and g.value(onto, DCTERMS.description) is not None
+
+
+def test_core_classes_are_events_aligned_to_prov_and_schema():
+    g = _ontology()
+    for cls in ("Coup", "Withdrawal", "Resolution", "Statement"):
+        assert (MKG[cls], RDFS.subClassOf, MKG.Event) in g
+    assert (MKG.Event, RDFS.subClassOf, PROV.Activity) in g and (MKG.Event, RDFS.subClassOf, SDO.Event) in g
+    assert (MKG.Person, RDFS.subClassOf, PROV.Person) in g
+    assert (MKG.Position, RDFS.subClassOf, ORG.Post) in g
+    assert (MKG.when, RDFS.subPropertyOf, TIME.hasTime) in g
+    assert (MKG.conferredBy, RDFS.subPropertyOf, PROV.wasGeneratedBy) in g
+
+
+def test_only_owl_2_rl_constructs_are_used():
+    """OWL 2 RL forbids, among others, these on the right of subclass axioms; the ontology uses none of them."""
+    forbidden = (OWL.oneOf, OWL.unionOf, OWL.someValuesFrom, OWL.minCardinality, OWL.cardinality, OWL.complementOf)
+    g = _ontology()
+    used = {p for p in g.predicates() if p in forbidden}
+    assert used == set()
+    assert set(g.objects(None, RDF.type)) <= {
+        OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.TransitiveProperty, MKG.WithdrawalStatus,
+    }  # fmt: skip
+
+
+def test_the_reasoner_finds_no_inconsistency(built):
+    assert built.ok  # build() refuses to publish when anything is inferred to be owl:Nothing
+
+
+def test_every_mkg_term_used_in_the_data_is_declared(dataset):
+    declared = set(_ontology().subjects())
+    used = set()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        for term in (p, o):
+            if isinstance(term, URIRef) and str(term).startswith(str(MKG)):
+                used.add(term)
+    assert used - declared == set()
+
+
+def test_skos_is_used_for_closematches_not_sameas():
+    g = _ontology()
+    assert not list(g.triples((None, OWL.sameAs, None)))
+    assert len(list(g.triples((None, SKOS.closeMatch, None)))) >= 4

@@ -1,0 +1,123 @@
+"""Every fact says where it came from, and its evidence stands in that article's text."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib.namespace import PROV, RDF
+
+from kg.extract import normalise
+from kg.namespaces import GRAPH, LINKS_GRAPH, MKG, RES, WD, article_graph, sparql_prologue
+
+
+def _texts(articles):
+    return {f"{RES}article/{a.id.split('-')[0]}": normalise(a.text) for a in articles}
+
+
+def test_every_evidence_passage_is_in_its_article(dataset, articles):
+    texts = _texts(articles)
+    checked = 0
+    for ev in set(dataset.subjects(RDF.type, MKG.Evidence)):
+        article = str(dataset.value(ev, PROV.wasQuotedFrom))
+        for passage in str(dataset.value(ev, MKG.evidenceText)).split(" … "):
+            assert passage in texts[article], (ev, passage)
+            checked += 1
+    assert checked > 150
+
+
+def test_every_statement_quote_is_verbatim_in_an_article(dataset, articles):
+    texts = " ".join(_texts(articles).values())
+    quotes = set(dataset.objects(None, MKG.quote))
+    assert len(quotes) >= 20
+    for q in quotes:
+        assert normalise(str(q)) in texts
+
+
+def test_every_event_and_statement_cites_an_article_in_its_own_graph(dataset):
+    q = sparql_prologue() + """
+    SELECT ?e ?g WHERE {
+      GRAPH ?g { ?e prov:wasDerivedFrom ?a . ?e mkg:evidence ?ev . ?ev prov:wasQuotedFrom ?a }
+    }"""
+    cited = {}
+    for e, g in dataset.query(q):
+        cited.setdefault(e, set()).add(g)
+    q_events = sparql_prologue() + "SELECT DISTINCT ?e WHERE { GRAPH mkgg:entities { ?e a ?c } ?c rdfs:subClassOf* mkg:Event }"
+    dataset.default_union = True
+    events = {r[0] for r in dataset.query(q_events)}
+    assert len(events) > 60
+    for e in events:
+        graphs = cited.get(e)
+        assert graphs, f"{e} cites no article"
+        assert all(str(g).startswith(str(GRAPH["article/"])) for g in graphs)
+
+
+def test_a_fact_reported_by_three_articles_is_in_all_three_graphs(dataset):
+    graphs = {g for _, _, _, g in dataset.quads((RES["minusma-establishment"], MKG.establishes, RES.minusma, None))}
+    assert graphs >= {article_graph(n) for n in ("000", "001", "002", "003")}
+
+
+def test_articles_that_disagree_on_a_name_keep_both_claims(dataset):
+    names = {(str(o), g) for _, _, o, g in dataset.quads((RES["abdoulaye-diop"], MKG.name, None, None))}
+    assert ("Abdelaziz Diop", article_graph("003")) in names
+    assert ("Abdoulaye Diop", article_graph("001")) in names
+
+
+def test_one_article_can_disagree_with_itself_and_both_dates_stay(dataset):
+    """Article 004: the statement was issued 'on Thursday' and 'released on Wednesday'."""
+    q = sparql_prologue() + """
+    SELECT ?text ?value WHERE { GRAPH <https://w3id.org/minusma-kg/graph/article/004> {
+      res:council-of-ministers-statement mkg:when ?d . ?d mkg:dateText ?text ; mkg:dateValue ?value } }"""
+    rows = {(str(t), str(v)) for t, v in dataset.query(q)}
+    assert rows == {("on Thursday", "2024-11-07"), ("on Wednesday", "2024-11-06")}
+
+
+@pytest.mark.parametrize(
+    ("event", "article", "text", "value", "precision"),
+    [
+        ("resolution-termination", "003", "on Friday", "2023-06-30", "unitDay"),
+        ("mali-withdrawal-request", "003", "two weeks ago", "2023-06-17", "unitWeek"),
+        ("lacroix-visit", "000", "December 5-6", "--12-05", "unitDay"),
+        ("resolution-renewal", "000", "this past June", "--06", "unitMonth"),
+        ("coup-2021", "001", "nine months later", "2021-05", "unitMonth"),
+        ("coup-2020", "004", "August 2020", "2020-08", "unitMonth"),
+    ],
+)
+def test_dates_carry_their_words_their_precision_and_how_they_were_resolved(dataset, event, article, text, value, precision):
+    q = sparql_prologue() + f"""
+    SELECT ?text ?value ?precision ?note WHERE {{ GRAPH <https://w3id.org/minusma-kg/graph/article/{article}> {{
+      res:{event} mkg:when ?d . ?d mkg:dateText ?text ; mkg:dateResolution ?note .
+      OPTIONAL {{ ?d mkg:dateValue ?value }} OPTIONAL {{ ?d mkg:datePrecision ?precision }} }} }}"""
+    ((t, v, p, note),) = list(dataset.query(q))
+    assert (str(t), str(v), str(p).rsplit("#", 1)[1]) == (text, value, precision)
+    assert len(str(note)) > 10
+
+
+def test_an_undated_weekday_stays_unresolved_and_says_why(dataset):
+    q = sparql_prologue() + """
+    SELECT ?d ?note WHERE { GRAPH <https://w3id.org/minusma-kg/graph/article/001> {
+      res:diop-withdrawal-call mkg:when ?d . ?d mkg:dateResolution ?note FILTER NOT EXISTS { ?d mkg:dateValue ?v } } }"""
+    ((_, note),) = list(dataset.query(q))
+    assert "does not give" in str(note)
+
+
+def test_wikidata_links_only_to_verified_ids_and_never_to_the_unverifiable(dataset):
+    import csv
+
+    from rdflib.namespace import OWL
+
+    from kg import paths
+
+    with (paths.WIKIDATA_DIR / "qids.tsv").open() as fh:
+        verified = {WD[r["qid"]] for r in csv.DictReader(fh, delimiter="\t") if r["status"] == "verified"}
+    links = dict(dataset.graph(LINKS_GRAPH).subject_objects(OWL.sameAs))
+    assert len(links) >= 25
+    assert set(links.values()) <= verified
+    assert links[RES["assimi-goita"]] == WD.Q98497406
+    for unlinked in ("minusma", "wagner-group", "gao", "abdoulaye-maiga", "coup-2020", "alliance-of-sahel-states"):
+        assert RES[unlinked] not in links, unlinked
+
+
+def test_no_article_graph_holds_a_wikidata_id_or_a_resolution_number(dataset):
+    for s, p, o, g in dataset.quads((None, None, None, None)):
+        if str(g).startswith(str(GRAPH["article/"])):
+            assert not str(o).startswith(str(WD)), (s, p, o)
+            assert p != MKG.resolutionNumber

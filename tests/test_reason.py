@@ -1,0 +1,63 @@
+"""The inferred graph answers questions the asserted facts alone cannot, and holds nothing useless."""
+
+from __future__ import annotations
+
+from rdflib import Dataset
+from rdflib.namespace import OWL, RDF, RDFS
+
+from kg.namespaces import INFERRED_GRAPH, RES, SDO, sparql_prologue
+
+COUP_LEADERS = sparql_prologue() + """
+SELECT ?leader WHERE { res:coup-2020 mkg:coupLeader ?leader }"""
+
+IN_SAHEL = sparql_prologue() + """
+SELECT ?event WHERE { ?event mkg:occurredIn res:sahel }"""
+
+
+def _asserted(ds: Dataset) -> Dataset:
+    asserted = Dataset()
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        if g != INFERRED_GRAPH:
+            asserted.add((s, p, o, g))
+    return asserted
+
+
+def _union_query(ds: Dataset, q: str) -> set:
+    ds.default_union = True
+    return {tuple(r) for r in ds.query(q)}
+
+
+def test_the_coup_leader_comes_from_the_property_chain(dataset):
+    """Article 002: the junta carried out the 2020 coup; the junta is led by Goïta."""
+    assert _union_query(dataset, COUP_LEADERS) == {(RES["assimi-goita"],)}
+    assert _union_query(_asserted(dataset), COUP_LEADERS) == set()
+
+
+def test_events_in_bamako_and_mali_are_in_the_sahel_by_transitivity(dataset):
+    inferred = _union_query(dataset, IN_SAHEL)
+    assert (RES["bamako-camp-handover"],) in inferred  # Bamako in Mali, Mali in the Sahel
+    assert (RES["coup-2021"],) in inferred
+    assert _union_query(_asserted(dataset), IN_SAHEL) == set()
+
+
+def test_inverse_properties_let_a_person_list_their_statements(dataset):
+    q = sparql_prologue() + "SELECT ?s WHERE { res:vassily-nebenzia mkg:made ?s }"
+    assert {r[0] for r in _union_query(dataset, q)} == {RES["nebenzia-host-country"], RES["nebenzia-functions"]}
+
+
+def test_subclass_typing_reaches_the_alignments(dataset):
+    g = dataset.graph(INFERRED_GRAPH)
+    assert (RES["coup-2020"], RDF.type, SDO.Event) in g
+    assert (RES["abdoulaye-diop"], RDF.type, SDO.Person) in g
+
+
+def test_the_inferred_graph_holds_only_new_facts_about_the_data(dataset):
+    inferred = dataset.graph(INFERRED_GRAPH)
+    assert len(inferred) > 500
+    asserted = {(s, p, o) for s, p, o, g in dataset.quads((None, None, None, None)) if g != INFERRED_GRAPH}
+    for s, p, o in inferred:
+        assert str(s).startswith(str(RES)), s
+        assert (s, p, o) not in asserted
+        assert not (p == OWL.sameAs and s == o)
+        assert not (p == RDF.type and o in (RDFS.Resource, OWL.Thing))
+    assert not any(inferred.triples((None, OWL.sameAs, None)))  # the Wikidata links are not smushed in

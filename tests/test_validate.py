@@ -1,0 +1,82 @@
+"""The shapes accept the project's graph and a small valid graph, and reject each kind of broken node."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from kg import paths
+from kg.assemble import load_ontology
+from kg.namespaces import RES, SH
+from kg.validate import validate_graph
+
+SHAPES_DIR = Path(__file__).parent / "data" / "shapes"
+BAD = sorted((SHAPES_DIR / "bad").glob("*.ttl"))
+
+
+def _graph(*files: Path) -> Graph:
+    g = Graph()
+    for t in load_ontology():
+        g.add(t)
+    for f in files:
+        g.parse(f, format="turtle")
+    return g
+
+
+def test_the_shapes_file_is_itself_valid_shacl():
+    from pyshacl import validate
+
+    shapes = Graph().parse(paths.SHAPES)
+    conforms, _, text = validate(shapes, shacl_graph=shapes, meta_shacl=True)
+    assert conforms, text
+
+
+def test_the_small_base_graph_conforms():
+    report = validate_graph(_graph(SHAPES_DIR / "base.ttl"))
+    assert report.conforms, report.text
+
+
+def test_the_base_graph_exercises_every_shape():
+    """Each shape has a positive twin: some node in base.ttl that it targets and accepts."""
+    shapes = Graph().parse(paths.SHAPES)
+    data = _graph(SHAPES_DIR / "base.ttl")
+    for shape in shapes.subjects(RDF.type, SH.NodeShape):
+        targets = list(shapes.objects(shape, SH.targetClass))
+        assert targets, shape
+        assert any(any(data.subjects(RDF.type, t)) for t in targets), f"no instance in base.ttl for {shape}"
+
+
+def test_there_is_a_broken_case_for_every_shape():
+    shapes = Graph().parse(paths.SHAPES)
+    broken = {p.stem.split("-")[0] for p in BAD}
+    for shape in shapes.subjects(RDF.type, SH.NodeShape):
+        name = str(shape).rsplit("#", 1)[1].removesuffix("Shape").lower()
+        prefix = {"labelled": "person", "newsarticle": "article", "dateclaim": "date", "withdrawalrequest": "request"}
+        assert prefix.get(name, name) in broken, f"no bad/ case for {shape}"
+
+
+@pytest.mark.parametrize("case", BAD, ids=[p.stem for p in BAD])
+def test_each_broken_node_is_rejected_with_its_message(case: Path):
+    expected = case.read_text().splitlines()[0].removeprefix("# expect:").strip()
+    report = validate_graph(_graph(SHAPES_DIR / "base.ttl", case), origins={str(RES.bad): case.name})
+    assert not report.conforms
+    messages = [v for v in report.violations if v.focus == str(RES.bad)]
+    assert any(expected in v.message for v in messages), [v.message for v in report.violations]
+    assert all(v.source == case.name for v in messages)
+
+
+def test_the_project_graph_conforms(built):
+    assert built.report is not None and built.report.conforms
+
+
+def test_a_violation_names_the_node_its_label_and_its_file():
+    report = validate_graph(
+        _graph(SHAPES_DIR / "base.ttl", SHAPES_DIR / "bad" / "statement-no-speaker.ttl"),
+        origins={str(RES.bad): "kg/articles/900_test.yaml:12"},
+    )
+    (line,) = [str(v) for v in report.violations]
+    assert "<https://w3id.org/minusma-kg/resource/bad> (Bad)" in line
+    assert "A statement needs a speaker" in line and "[kg/articles/900_test.yaml:12]" in line
