@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from rdflib.namespace import OWL, RDF
 from kg import __version__, paths
 from kg.assemble import Assembly, AnnotationErrors, assemble
 from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, bind_prefixes
-from kg.publish import REPORT, publish_atomically, sorted_nquads, write_dataset, write_info
+from kg.publish import INFO, NQUADS, REPORT, publish_atomically, sorted_nquads, write_dataset, write_info
 from kg.reason import infer
 from kg.stats import Stats, compute
 from kg.validate import ValidationReport, asserted_union, validate_dataset
@@ -65,6 +66,28 @@ def reason_into(ds: Dataset) -> list[str]:
     return [f"{s} is inferred to be owl:Nothing: the ontology and data are inconsistent" for s in inferred.subjects(RDF.type, OWL.Nothing)]
 
 
+def sources_digest(sources: Sources = Sources()) -> str:
+    """A digest of every input file, so a server can tell whether a published build is current."""
+    files = sorted(
+        [*sources.articles_dir.glob("*"), sources.entities_file, sources.ontology_file, sources.shapes_file,
+         *(sources.entities_file.parent / "wikidata").glob("*"), sources.entities_file.parent / "external.yaml"]
+    )  # fmt: skip
+    h = hashlib.sha256(__version__.encode())
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def is_current(out: Path, sources: Sources = Sources()) -> bool:
+    """Whether ``out`` holds a build of exactly the current sources."""
+    try:
+        info = json.loads((out / INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (out / NQUADS).exists() and info.get("sources_sha256") == sources_digest(sources)
+
+
 def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildResult:
     """Build and publish into ``out``; on any failure ``out`` keeps its last good content."""
     assembly, report, errors = check(sources)
@@ -81,6 +104,7 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
     info = {
         "version": __version__,
         "dataset_sha256": hashlib.sha256(nquads.encode("utf-8")).hexdigest(),
+        "sources_sha256": sources_digest(sources),
         "stats": stats.to_json(),
     }
 

@@ -61,6 +61,36 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from kg.build import build, is_current
+    from server import create_app
+    from server.config import Config
+
+    data = Path(args.data)
+    if not is_current(data):
+        print(f"No current build in {data}: building it first ...", file=sys.stderr)
+        result = build(data)
+        if not result.ok:
+            print("Build failed; not serving:", file=sys.stderr)
+            for line in result.errors:
+                print(f"  {line}", file=sys.stderr)
+            return 1
+    config = Config.from_env(
+        data=data,
+        timeout=args.timeout,
+        result_limit=args.result_limit,
+        workers=args.workers,
+        allowed_services=tuple(args.allow_service) if args.allow_service else None,
+        cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
+    )
+    app = create_app(config)
+    print(f"SPARQL endpoint: http://{args.host}:{args.port}/sparql  (Ctrl-C to stop)", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="minusma-kg")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="minusma-kg",
@@ -94,6 +124,23 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
     s.set_defaults(func=_cmd_stats)
+
+    sv = sub.add_parser(
+        "serve",
+        help="serve the graph through a SPARQL 1.1 endpoint",
+        description="Serve the built dataset at /sparql (SPARQL 1.1 Protocol, read-only) with waitress. Builds the "
+        "graph first when --data holds no build of the current sources. Options override MINUSMA_KG_* variables.",
+    )
+    sv.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    sv.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    sv.add_argument("--threads", type=int, default=8, help="HTTP threads (default: %(default)s)")
+    sv.add_argument("--workers", type=int, default=None, help="query worker processes (MINUSMA_KG_WORKERS, default 2)")
+    sv.add_argument("--timeout", type=float, default=None, help="seconds a query may run (MINUSMA_KG_TIMEOUT, default 10)")
+    sv.add_argument("--result-limit", type=int, default=None, help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)")
+    sv.add_argument("--allow-service", action="append", metavar="IRI", help="a SERVICE IRI queries may call (repeatable)")
+    sv.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="an origin allowed by CORS (repeatable; default *)")
+    sv.set_defaults(func=_cmd_serve)
     return p
 
 

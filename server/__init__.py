@@ -1,0 +1,71 @@
+"""The Flask application: SPARQL endpoint over the published dataset."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, request
+from flask_cors import CORS
+
+from kg.publish import INFO, NQUADS
+from server.config import Config
+from server.engine import Engine
+from server.formats import GRAPH_FORMATS, negotiate
+from server.service_description import describe
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AppState:
+    """What every request handler shares: settings, the query engine and the dataset's version."""
+
+    config: Config
+    engine: Engine
+    info: dict
+
+    @property
+    def version(self) -> str:
+        return str(self.info.get("dataset_sha256", ""))
+
+    def service_description_response(self, format_param: str | None) -> Response:
+        fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, format_param)
+        if fmt is None:
+            return Response("No acceptable RDF format for the service description.\n", 406, mimetype="text/plain")
+        stats = self.info.get("stats", {})
+        per_graph = stats.get("triples_per_graph", {})
+        endpoint = request.base_url
+        g = describe(endpoint, per_graph, int(stats.get("total_quads", 0)), bool(self.config.allowed_services))
+        rdflib_name = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig",
+                       "nquads": "nquads"}[fmt.key]  # fmt: skip
+        body = g.serialize(format=rdflib_name, encoding="utf-8")
+        return Response(body, 200, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app over the dataset in ``config.data`` (built by ``minusma-kg build``)."""
+    config = config or Config.from_env()
+    data = Path(config.data)
+    nquads = data / NQUADS
+    if not nquads.exists():
+        raise FileNotFoundError(f"no built dataset at {nquads}: run 'minusma-kg build --out {data}' first")
+    info = json.loads((data / INFO).read_text(encoding="utf-8")) if (data / INFO).exists() else {}
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    origins = "*" if "*" in config.cors_origins else list(config.cors_origins)
+    CORS(app, origins=origins, expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"], max_age=3600)
+    engine = Engine(nquads, workers=config.workers)
+    app.extensions["minusma-kg"] = AppState(config, engine, info)
+
+    from server.protocol import blueprint
+
+    app.register_blueprint(blueprint)
+
+    @app.errorhandler(413)
+    def too_large(_: Exception) -> Response:
+        return Response(f"The request is larger than {config.max_request_bytes} bytes.\n", 413, mimetype="text/plain")
+
+    return app

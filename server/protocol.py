@@ -1,0 +1,128 @@
+"""The SPARQL 1.1 Protocol at /sparql: query by GET, POST form or POST body; read-only; bounded."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, request
+
+from server.engine import EngineBusy, QueryJob, QueryTimeout
+from server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, acceptable, negotiate
+from server.safety import Refused, check_query
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """A query request as the protocol defines it, whichever of the three ways it came."""
+
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    format: str | None
+
+
+def _text(status: int, message: str, **headers: str) -> Response:
+    return Response(message.rstrip() + "\n", status=status, mimetype="text/plain", headers=headers)
+
+
+def parse_request() -> ProtocolRequest:
+    """Read query, dataset and format from the request; raise :class:`Refused` for what the protocol forbids."""
+    if request.method == "GET":
+        params = request.args
+        if "update" in params:
+            raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        queries = params.getlist("query")
+    else:
+        mimetype = request.mimetype
+        if mimetype == UPDATE:
+            raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+        if mimetype == FORM:
+            params = request.form
+            if "update" in params:
+                raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+            queries = params.getlist("query")
+        elif mimetype == DIRECT:
+            params = request.args
+            queries = [request.get_data(as_text=True)]
+        else:
+            raise Refused(
+                415,
+                f"POST a query as {FORM} (query=...) or as {DIRECT} (the query as the body); got {mimetype or 'no content type'}.",
+            )
+    if len(queries) > 1:
+        raise Refused(400, "Exactly one 'query' parameter is allowed; this request has several.")
+    default_graphs = tuple(params.getlist("default-graph-uri")) or tuple(request.args.getlist("default-graph-uri"))
+    named_graphs = tuple(params.getlist("named-graph-uri")) or tuple(request.args.getlist("named-graph-uri"))
+    fmt = params.get("format") or request.args.get("format")
+    return ProtocolRequest(queries[0] if queries else None, default_graphs, named_graphs, fmt)
+
+
+def _dataset(req: ProtocolRequest) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The protocol's dataset: none given, the union default graph and every named graph; else exactly those given."""
+    if not req.default_graphs and not req.named_graphs:
+        return None, None
+    return req.default_graphs, req.named_graphs
+
+
+@blueprint.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    state = current_app.extensions["minusma-kg"]
+    config = state.config
+    try:
+        req = parse_request()
+        if req.query is None:
+            return state.service_description_response(req.format)
+        if len(req.query.encode("utf-8")) > config.max_request_bytes:
+            raise Refused(413, f"The query is longer than {config.max_request_bytes} bytes.")
+        if not req.query.strip():
+            raise Refused(400, "The query is empty.")
+        check_query(req.query, config.allowed_services)
+    except Refused as exc:
+        return _text(exc.status, str(exc))
+
+    solution = negotiate(SOLUTION_FORMATS, request.accept_mimetypes, req.format)
+    boolean = negotiate(BOOLEAN_FORMATS, request.accept_mimetypes, req.format)
+    graph = negotiate(GRAPH_FORMATS, request.accept_mimetypes, req.format)
+    default_graphs, named_graphs = _dataset(req)
+    job = QueryJob(
+        req.query,
+        default_graphs,
+        named_graphs,
+        solution.key if solution else None,
+        boolean.key if boolean else None,
+        graph.key if graph else None,
+        config.result_limit,
+    )
+    etag = hashlib.sha256(repr((state.version, job)).encode("utf-8")).hexdigest()[:32]
+    if request.method == "GET" and etag in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{etag}"'})
+    try:
+        outcome = state.engine.run(job, config.timeout)
+    except QueryTimeout as exc:
+        return _text(503, f"Query timed out: {exc}. Narrow it (add a LIMIT, more specific patterns) and try again.")
+    except EngineBusy:
+        return _text(503, "Every query worker is busy; try again shortly.", **{"Retry-After": "1"})
+    if outcome.error:
+        return _text(400, outcome.error)
+    if outcome.not_acceptable:
+        offered = {"solutions": SOLUTION_FORMATS, "boolean": BOOLEAN_FORMATS, "graph": GRAPH_FORMATS}[outcome.kind or "solutions"]
+        return _text(406, f"No acceptable format for this {outcome.kind} result. Offered: {acceptable(offered)}.")
+    fmt = next(f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS) if f.key == outcome.format)
+    headers = {
+        "ETag": f'"{etag}"',
+        "Cache-Control": f"public, max-age={config.cache_seconds}",
+        "Vary": "Accept, Accept-Encoding",
+        "X-Result-Count": str(outcome.count),
+    }
+    if outcome.truncated:
+        headers["X-Result-Truncated"] = f"true; limit={config.result_limit}"
+    return Response(outcome.body, status=200, content_type=fmt.content_type, headers=headers)
