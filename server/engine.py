@@ -62,10 +62,16 @@ class EngineBusy(Exception):
 
 
 def load_store(nquads: Path) -> ox.Store:
-    """An in-memory store holding the published dataset."""
+    """An in-memory store: every named graph, and their union (each triple once) as the default graph.
+
+    The union is materialised rather than asked for per query (``use_default_graph_as_union``) because that
+    flag returns a triple once per graph that holds it and overrides a query's own FROM clauses.
+    """
     store = ox.Store()
     with nquads.open("rb") as fh:
         store.bulk_load(fh, ox.RdfFormat.N_QUADS)
+    union = {(q.subject, q.predicate, q.object) for q in store}
+    store.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in union)
     return store
 
 
@@ -133,9 +139,7 @@ def _serialize_graph(triples: list[ox.Triple], fmt: str) -> bytes:
 def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
     """Evaluate one query and serialise its result in the negotiated format, at most ``job.limit`` rows."""
     kwargs: dict[str, Any] = {}
-    if job.default_graphs is None:
-        kwargs["use_default_graph_as_union"] = True
-    else:
+    if job.default_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs] or [ox.DefaultGraph()]
     if job.named_graphs is not None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
@@ -217,9 +221,14 @@ class Engine:
             try:
                 w = _Worker(self._ctx, self.nquads)
                 w.wait_ready(self._start_timeout)
-                self._idle.put(w)
             except Exception:  # pragma: no cover - logged, the pool is one worker short
-                log.exception("could not replace a query worker")
+                if not self._closed:
+                    log.exception("could not replace a query worker")
+                return
+            if self._closed:
+                w.kill()
+            else:
+                self._idle.put(w)
 
         threading.Thread(target=start, daemon=True).start()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-_COMMENT = re.compile(r"#[^\n]*")
+# IRIs and strings first, so that a '#' inside them is not taken for a comment
+_TOKENS = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(?P<comment>#[^\n]*)""")
 _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
 _UPDATE = re.compile(r"^\s*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 _MAYBE_SERVICE = re.compile(r"SERVICE|\\[uU]", re.IGNORECASE)  # \u escapes could spell the keyword
@@ -20,7 +21,8 @@ class Refused(Exception):
 
 def is_update(text: str) -> bool:
     """Whether the text is a SPARQL Update request (INSERT, DELETE, LOAD, CLEAR, DROP, ...)."""
-    body = _PROLOGUE.sub("", _COMMENT.sub("", text), count=1)
+    uncommented = _TOKENS.sub(lambda m: "" if m.group("comment") else m.group(0), text)
+    body = _PROLOGUE.sub("", uncommented, count=1)
     return bool(_UPDATE.match(body))
 
 

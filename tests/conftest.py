@@ -7,6 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
+import socket
+import threading
+from collections.abc import Iterator
+
 from kg.annotations import Article, EntityDecl, load_articles, load_entities
 from kg.build import BuildResult, build
 
@@ -37,3 +41,88 @@ def articles() -> list[Article]:
 @pytest.fixture(scope="session")
 def entities(articles: list[Article]) -> list[EntityDecl]:
     return [*load_entities(), *(e for a in articles for e in a.entities)]
+
+
+@pytest.fixture(scope="session")
+def app(built: BuildResult):
+    """The Flask app over the built dataset, with a short timeout and a small result cap for the tests."""
+    from server import create_app
+    from server.config import Config
+
+    application = create_app(Config(data=built.out, timeout=3.0, result_limit=500, workers=2))
+    yield application
+    application.extensions["minusma-kg"].engine.close()
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    return app.test_client()
+
+
+class LiveServer:
+    """A real HTTP server (waitress) on a loopback port, in a thread."""
+
+    def __init__(self, app) -> None:
+        from waitress import create_server
+
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=6)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except OSError:  # the listening socket was closed under select(): the server is stopping
+            pass
+
+    def close(self) -> None:
+        self.server.close()
+        self.thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[LiveServer]:
+    server = LiveServer(app)
+    yield server
+    server.close()
+
+
+class Listener:
+    """A TCP listener on a loopback port that records every connection it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections: list[bytes] = []
+        self._stop = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            conn.settimeout(1)
+            try:
+                self.connections.append(conn.recv(4096))
+            except OSError:
+                self.connections.append(b"")
+            conn.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    lst = Listener()
+    yield lst
+    lst.close()
