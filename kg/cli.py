@@ -84,10 +84,34 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         allowed_services=tuple(args.allow_service) if args.allow_service else None,
         cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
+        store=args.store,
     )
     app = create_app(config)
+    if config.store:
+        print(f"Queries are answered by the store at {config.store}", flush=True)
     print(f"SPARQL endpoint: http://{args.host}:{args.port}/sparql  (Ctrl-C to stop)", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident="minusma-kg")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from kg.build import build, is_current
+    from kg.publish import NQUADS, publish_to_store
+
+    data = Path(args.data)
+    if not is_current(data):
+        result = build(data)
+        if not result.ok:
+            print("Build failed; nothing was published:", *result.errors, sep="\n  ", file=sys.stderr)
+            return 1
+    try:
+        sent = publish_to_store(data / NQUADS, args.to)
+    except OSError as exc:
+        print(f"Could not publish to {args.to}: {exc}", file=sys.stderr)
+        return 1
+    for graph, n in sent.items():
+        print(f"  {graph or '(default graph: the union)':<60} {n:>7} triples")
+    print(f"Published {len(sent) - 1} named graphs and their union to {args.to}")
     return 0
 
 
@@ -140,7 +164,19 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--result-limit", type=int, default=None, help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)")
     sv.add_argument("--allow-service", action="append", metavar="IRI", help="a SERVICE IRI queries may call (repeatable)")
     sv.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="an origin allowed by CORS (repeatable; default *)")
+    sv.add_argument("--store", default=None, metavar="URL",
+                    help="answer queries with this external SPARQL query endpoint (MINUSMA_KG_STORE)")
     sv.set_defaults(func=_cmd_serve)
+
+    pb = sub.add_parser(
+        "publish",
+        help="load the dataset into a SPARQL Graph Store Protocol store",
+        description="PUT every named graph of the built dataset, and their union as the default graph, into a SPARQL "
+        "1.1 Graph Store Protocol endpoint (Oxigraph server: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data).",
+    )
+    pb.add_argument("--to", required=True, metavar="URL", help="the store's Graph Store Protocol endpoint")
+    pb.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
+    pb.set_defaults(func=_cmd_publish)
     return p
 
 

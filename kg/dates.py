@@ -194,6 +194,11 @@ def resolve(
         if m["unit"] == "year":
             year = reference.year - (1 if m["which"] == "last" else 0)
             return _year(raw, year, f"'{m['which']} year' counted from {ref}")
+        if m["which"] == "this" and s.startswith("earlier") and reference.day == 1:
+            y, mo = _add_months(reference.year, reference.month, -1)
+            note = (f"{ref} is the first of its month, so nothing in it is 'earlier'; read as the month before "
+                    "(the text was likely written then)")  # fmt: skip
+            return _month(raw, y, mo, note)
         y, mo = (reference.year, reference.month) if m["which"] == "this" else _add_months(
             reference.year, reference.month, -1
         )

@@ -14,6 +14,7 @@ from kg.publish import INFO, NQUADS
 from server.config import Config
 from server.engine import Engine
 from server.formats import GRAPH_FORMATS, negotiate
+from server.remote import RemoteStore
 from server.service_description import describe
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ class AppState:
     """What every request handler shares: settings, the query engine and the dataset's version."""
 
     config: Config
-    engine: Engine
+    engine: Engine | RemoteStore
     info: dict
 
     @property
@@ -57,7 +58,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     origins = "*" if "*" in config.cors_origins else list(config.cors_origins)
     CORS(app, origins=origins, expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"], max_age=3600)
-    engine = Engine(nquads, workers=config.workers)
+    engine = RemoteStore(config.store) if config.store else Engine(nquads, workers=config.workers)
     app.extensions["minusma-kg"] = AppState(config, engine, info)
 
     from server.protocol import blueprint

@@ -32,6 +32,8 @@ class Config:
     workers: int = 2
     #: Seconds a response may be cached by clients and proxies.
     cache_seconds: int = 300
+    #: Query endpoint of an external SPARQL store to answer queries with (None: the built-in pyoxigraph engine).
+    store: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -45,6 +47,8 @@ class Config:
             key = f"MINUSMA_KG_{name.upper()}"
             if key in env:
                 values[name] = cast(env[key])
+        if env.get("MINUSMA_KG_STORE"):
+            values["store"] = env["MINUSMA_KG_STORE"]
         if "MINUSMA_KG_ALLOWED_SERVICES" in env:
             values["allowed_services"] = _split(env["MINUSMA_KG_ALLOWED_SERVICES"])
         if "MINUSMA_KG_CORS_ORIGINS" in env:

@@ -144,30 +144,31 @@ def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
     if job.named_graphs is not None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     try:
-        result = store.query(job.query, **kwargs)
-        if isinstance(result, ox.QueryBoolean):
-            if job.boolean_format is None:
-                return QueryOutcome("boolean", not_acceptable=True)
-            return QueryOutcome("boolean", _serialize_boolean(bool(result), job.boolean_format), job.boolean_format)
-        if isinstance(result, ox.QuerySolutions):
-            if job.solution_format is None:
-                return QueryOutcome("solutions", not_acceptable=True)
-            variables = [v.value for v in result.variables]
-            rows = list(itertools.islice(result, job.limit + 1))
-            truncated = len(rows) > job.limit
-            rows = rows[: job.limit]
-            body = _serialize_solutions(variables, rows, job.solution_format)
-            return QueryOutcome("solutions", body, job.solution_format, truncated, len(rows))
-        if job.graph_format is None:
-            return QueryOutcome("graph", not_acceptable=True)
-        triples = list(itertools.islice(result, job.limit + 1))
-        truncated = len(triples) > job.limit
-        triples = triples[: job.limit]
-        return QueryOutcome("graph", _serialize_graph(triples, job.graph_format), job.graph_format, truncated, len(triples))
+        return serialize_result(store.query(job.query, **kwargs), job)
     except SyntaxError as exc:
         return QueryOutcome(None, error=f"SPARQL syntax error: {exc}")
     except (ValueError, TypeError, OSError, RuntimeError) as exc:
         return QueryOutcome(None, error=f"SPARQL evaluation error: {exc}")
+
+
+def serialize_result(result: Any, job: QueryJob) -> QueryOutcome:
+    """Cap and serialise a pyoxigraph result (boolean, solutions or triples) in the negotiated format."""
+    if isinstance(result, ox.QueryBoolean | bool):
+        if job.boolean_format is None:
+            return QueryOutcome("boolean", not_acceptable=True)
+        return QueryOutcome("boolean", _serialize_boolean(bool(result), job.boolean_format), job.boolean_format)
+    if isinstance(result, ox.QuerySolutions):
+        if job.solution_format is None:
+            return QueryOutcome("solutions", not_acceptable=True)
+        variables = [v.value for v in result.variables]
+        rows = list(itertools.islice(result, job.limit + 1))
+        body = _serialize_solutions(variables, rows[: job.limit], job.solution_format)
+        return QueryOutcome("solutions", body, job.solution_format, len(rows) > job.limit, min(len(rows), job.limit))
+    if job.graph_format is None:
+        return QueryOutcome("graph", not_acceptable=True)
+    triples = list(itertools.islice(result, job.limit + 1))
+    body = _serialize_graph(triples[: job.limit], job.graph_format)
+    return QueryOutcome("graph", body, job.graph_format, len(triples) > job.limit, min(len(triples), job.limit))
 
 
 def _worker_main(conn: Any, nquads: str) -> None:  # pragma: no cover - runs in the child process

@@ -32,7 +32,8 @@ THU_7_NOV_2024 = date(2024, 11, 7)
         ("since April 2013", None, "2013-04", "gYearMonth", "month"),
         ("in 2020", None, "2020", "gYear", "year"),
         ("by the end of 2024", None, "2024", "gYear", "year"),
-        ("earlier this month", SAT_1_JULY_2023, "2023-07", "gYearMonth", "month"),
+        ("earlier this month", date(2023, 7, 15), "2023-07", "gYearMonth", "month"),
+        ("earlier this month", SAT_1_JULY_2023, "2023-06", "gYearMonth", "month"),  # nothing is earlier on the 1st
         ("Late last year", date(2023, 6, 16), "2022", "gYear", "year"),
         ("In June last year", date(2023, 6, 16), "2022-06", "gYearMonth", "month"),
         ("two weeks ago", SAT_1_JULY_2023, "2023-06-17", "date", "week"),

@@ -1,0 +1,56 @@
+"""Answer queries with an external SPARQL store (Oxigraph server, Fuseki, ...), behind the same limits and checks.
+
+The store is asked for SPARQL JSON or N-Triples; the answer is parsed with pyoxigraph and goes through the same
+result cap and serialisers as a local query, so clients see the same formats, headers and refusals.
+"""
+
+from __future__ import annotations
+
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from io import BytesIO
+
+import pyoxigraph as ox
+
+from server.engine import QueryJob, QueryOutcome, QueryTimeout, serialize_result
+
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
+
+
+class RemoteStore:
+    """A query backend that forwards to a store's SPARQL query endpoint."""
+
+    size = 1
+
+    def __init__(self, query_url: str) -> None:
+        self.query_url = query_url
+
+    def run(self, job: QueryJob, timeout: float) -> QueryOutcome:
+        params: list[tuple[str, str]] = [("query", job.query)]
+        params += [("default-graph-uri", g) for g in job.default_graphs or ()]
+        params += [("named-graph-uri", g) for g in job.named_graphs or ()]
+        if job.default_graphs is not None and not job.default_graphs:
+            params.append(("default-graph-uri", ""))
+        req = urllib.request.Request(
+            self.query_url,
+            data=urllib.parse.urlencode(params).encode("utf-8"),
+            headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - the operator's own store
+                body, content_type = resp.read(), resp.headers.get_content_type()
+        except urllib.error.HTTPError as err:
+            message = err.read().decode("utf-8", "replace").strip()
+            return QueryOutcome(None, error=f"SPARQL error from the store ({err.code}): {message}")
+        except (TimeoutError, socket.timeout) as exc:
+            raise QueryTimeout(f"the store did not answer within {timeout:g} s") from exc
+        if content_type == "application/sparql-results+json":
+            result = ox.parse_query_results(BytesIO(body), format=ox.QueryResultsFormat.JSON)
+        else:
+            result = (ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        return serialize_result(result, job)
+
+    def close(self) -> None:
+        """Nothing to release: the store is the operator's."""

@@ -1,0 +1,54 @@
+"""Queries whose answers two engines must agree on, and a way to compare SPARQL JSON results."""
+
+from __future__ import annotations
+
+from kg.namespaces import sparql_prologue
+from kg.queries import load_saved_queries
+
+P = sparql_prologue()
+
+COMPARISON_QUERIES: dict[str, str] = {
+    "people": P + "SELECT ?p ?label WHERE { ?p a mkg:Person ; rdfs:label ?label }",
+    "coup-leader": P + "SELECT ?c ?l WHERE { ?c mkg:coupLeader ?l }",
+    "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "dates": P + "SELECT ?e ?text ?v WHERE { ?e mkg:when ?d . ?d mkg:dateText ?text OPTIONAL { ?d mkg:dateValue ?v } }",
+    "in-sahel": P + "SELECT ?e WHERE { ?e mkg:occurredIn res:sahel }",
+    "optional-filter": P + """SELECT ?w ?party ?n WHERE { ?w a mkg:Withdrawal ; mkg:withdrawingParty ?party
+        OPTIONAL { ?w mkg:personnelCount ?n } FILTER(?party != res:minusma) }""",
+    "path": P + "SELECT ?place WHERE { res:bamako mkg:locatedIn+ ?place }",
+}
+COMPARISON_QUERIES.update(
+    {q.name: q.text for q in load_saved_queries() if "needs-internet" not in q.tags and q.form == "SELECT"}
+)
+
+
+#: GROUP_CONCAT results, whose order SPARQL leaves undefined: variable -> separator, per saved query.
+UNORDERED: dict[str, dict[str, str]] = {
+    "09-sources-per-fact": {"sources": " | "},
+    "23-people-and-positions": {"articles": " "},
+    "30-countries-mentioned": {"titles": " | "},
+}
+
+
+def rows_of(results: dict, unordered: dict[str, str] | None = None) -> list[tuple]:
+    """The solutions as a sorted list of rows, each a sorted tuple of (variable, type, value, lang, datatype).
+
+    Args:
+        unordered: variables holding GROUP_CONCAT results, with their separators; their parts are sorted.
+    """
+    rows = []
+    for binding in results["results"]["bindings"]:
+        for var, sep in (unordered or {}).items():
+            if var in binding:
+                binding = {**binding, var: {**binding[var], "value": sep.join(sorted(binding[var]["value"].split(sep)))}}
+        rows.append(
+            tuple(
+                sorted(
+                    (var, term["type"].replace("typed-literal", "literal"), term["value"], term.get("xml:lang", ""),
+                     term.get("datatype", "") if term["type"] != "bnode" else "")  # fmt: skip
+                    for var, term in binding.items()
+                    if term["type"] != "bnode"
+                )
+            )
+        )
+    return sorted(rows)

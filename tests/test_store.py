@@ -1,0 +1,102 @@
+"""A real external store: publish to `oxigraph serve` on a loopback port, then serve queries answered by it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+from kg.namespaces import GRAPH, sparql_prologue
+from tests.comparison import COMPARISON_QUERIES, UNORDERED, rows_of
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server():
+    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(exe).exists():
+        pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
+    port = _free_port()
+    proc = subprocess.Popen([exe, "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1)  # noqa: S310 - loopback
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("oxigraph serve did not start: " + proc.stderr.read().decode())
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def published(oxigraph_server, built):
+    assert main(["publish", "--to", f"{oxigraph_server}/store", "--data", str(built.out)]) == 0
+    return oxigraph_server
+
+
+@pytest.fixture(scope="module")
+def store_client(published, built):
+    from server import create_app
+    from server.config import Config
+
+    app = create_app(Config(data=built.out, store=f"{published}/query", timeout=3.0, result_limit=500))
+    return app.test_client()
+
+
+def test_every_graph_arrives_in_the_store(published, built):
+    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    with urllib.request.urlopen(  # noqa: S310 - loopback
+        urllib.request.Request(f"{published}/query?" + urllib.parse.urlencode({"query": q}),
+                               headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+    ) as resp:
+        counts = {b["g"]["value"]: int(b["n"]["value"]) for b in json.load(resp)["results"]["bindings"]}
+    info = json.loads((built.out / "build-info.json").read_text())
+    assert counts == info["stats"]["triples_per_graph"]
+
+
+@pytest.mark.parametrize("name", sorted(COMPARISON_QUERIES))
+def test_the_store_and_the_built_in_engine_give_the_same_answers(name, client, store_client):
+    query = COMPARISON_QUERIES[name]
+    local = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    remote = store_client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert local.status_code == remote.status_code == 200, remote.text
+    assert rows_of(remote.json, UNORDERED.get(name)) == rows_of(local.json, UNORDERED.get(name))
+    assert rows_of(local.json), f"{name} returned nothing: it compares nothing"
+
+
+def test_the_store_backend_keeps_the_safety_rules(store_client):
+    assert store_client.get("/sparql", query_string={"query": "CLEAR ALL"}).status_code == 400
+    r = store_client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
+    assert r.status_code == 403
+    r = store_client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    assert r.headers["X-Result-Truncated"] == "true; limit=500"
+    r = store_client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p }"})
+    assert r.status_code == 400 and "store" in r.text
+
+
+def test_asserted_only_selection_works_through_the_store(store_client):
+    q = sparql_prologue() + "SELECT ?l WHERE { res:coup-2020 mkg:coupLeader ?l }"
+    graphs = [("default-graph-uri", str(GRAPH[f"article/{n}"])) for n in ("000", "001", "002", "003", "004")]
+    r = store_client.get("/sparql", query_string=[("query", q), *graphs])
+    assert r.status_code == 200 and r.json["results"]["bindings"] == []
+    r = store_client.get("/sparql", query_string={"query": q})
+    assert len(r.json["results"]["bindings"]) == 1
