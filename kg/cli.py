@@ -64,19 +64,13 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from waitress import serve
 
-    from kg.build import build, is_current
     from server import create_app
     from server.config import Config
 
     data = Path(args.data)
-    if not is_current(data):
-        print(f"No current build in {data}: building it first ...", file=sys.stderr)
-        result = build(data)
-        if not result.ok:
-            print("Build failed; not serving:", file=sys.stderr)
-            for line in result.errors:
-                print(f"  {line}", file=sys.stderr)
-            return 1
+    if not is_current_or_build(data):
+        print("Build failed; not serving.", file=sys.stderr)
+        return 1
     config = Config.from_env(
         data=data,
         timeout=args.timeout,
@@ -95,15 +89,12 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from kg.build import build, is_current
     from kg.publish import NQUADS, publish_to_store
 
     data = Path(args.data)
-    if not is_current(data):
-        result = build(data)
-        if not result.ok:
-            print("Build failed; nothing was published:", *result.errors, sep="\n  ", file=sys.stderr)
-            return 1
+    if not is_current_or_build(data):
+        print("Build failed; nothing was published.", file=sys.stderr)
+        return 1
     try:
         sent = publish_to_store(data / NQUADS, args.to)
     except OSError as exc:
@@ -113,6 +104,46 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         print(f"  {graph or '(default graph: the union)':<60} {n:>7} triples")
     print(f"Published {len(sent) - 1} named graphs and their union to {args.to}")
     return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from kg.queries import find_saved_query, load_saved_queries
+    from kg.run_query import render
+
+    if args.list:
+        for q in load_saved_queries():
+            print(f"{q.name:<40} {q.title}  [{', '.join(q.tags)}]")
+        return 0
+    if not args.name:
+        print("Name a saved query (see --list) or a .rq file.", file=sys.stderr)
+        return 2
+    try:
+        saved = find_saved_query(args.name)
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return 2
+    data = Path(args.data)
+    if not is_current_or_build(data):
+        return 1
+    try:
+        print(render(saved.text, data, args.format), end="")
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def is_current_or_build(data: Path) -> bool:
+    """Build into ``data`` unless it already holds a build of the current sources."""
+    from kg.build import build, is_current
+
+    if is_current(data):
+        return True
+    print(f"No current build in {data}: building it first ...", file=sys.stderr)
+    result = build(data)
+    for line in result.errors:
+        print(f"  {line}", file=sys.stderr)
+    return result.ok
 
 
 def parser() -> argparse.ArgumentParser:
@@ -177,6 +208,18 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--to", required=True, metavar="URL", help="the store's Graph Store Protocol endpoint")
     pb.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
     pb.set_defaults(func=_cmd_publish)
+
+    q = sub.add_parser(
+        "query",
+        help="run a saved query (or a .rq file) against the built graph",
+        description="Run a saved query from queries/ by name or number (see --list), or any .rq file, against the "
+        "built dataset (union default graph, inferences included), and print the result.",
+    )
+    q.add_argument("name", nargs="?", help="saved query name or number (e.g. 06 or 06-withdrawals), or a .rq file")
+    q.add_argument("--list", action="store_true", help="list the saved queries with their titles")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
+    q.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
+    q.set_defaults(func=_cmd_query)
     return p
 
 

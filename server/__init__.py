@@ -61,9 +61,11 @@ def create_app(config: Config | None = None) -> Flask:
     engine = RemoteStore(config.store) if config.store else Engine(nquads, workers=config.workers)
     app.extensions["minusma-kg"] = AppState(config, engine, info)
 
+    from server import saved
     from server.protocol import blueprint
 
     app.register_blueprint(blueprint)
+    app.register_blueprint(saved.blueprint)
 
     @app.errorhandler(413)
     def too_large(_: Exception) -> Response:

@@ -46,3 +46,33 @@ def test_the_installed_console_script_runs():
     assert exe, "minusma-kg is not on PATH: install the project (pip install -e .)"
     done = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True)
     assert "build" in done.stdout and "validate" in done.stdout
+
+
+def test_query_list_names_every_saved_query(capsys):
+    assert main(["query", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "14-coup-leaders-inferred" in out and "Who led the coups (inferred)" in out
+    assert len(out.strip().splitlines()) >= 25
+
+
+def test_query_prints_a_table_csv_or_json(built, capsys):
+    assert main(["query", "14", "--data", str(built.out)]) == 0
+    table = capsys.readouterr().out
+    assert "res:assimi-goita" in table and "Assimi Goïta" in table and "(1 row)" in table
+    assert main(["query", "12-security-council", "--format", "csv", "--data", str(built.out)]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "members,votesRequired,vetoHolder"
+    assert main(["query", "18", "--data", str(built.out)]) == 0
+    assert capsys.readouterr().out == "yes\n"
+
+
+def test_query_runs_a_file_and_reports_a_bad_one(built, tmp_path, capsys):
+    good = tmp_path / "mine.rq"
+    good.write_text("# title: t\n# description: d\n# tags: people\nSELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/minusma-kg/ontology#Coup> }\n")
+    assert main(["query", str(good), "--format", "json", "--data", str(built.out)]) == 0
+    import json
+
+    assert json.loads(capsys.readouterr().out)["results"]["bindings"][0]["n"]["value"] == "2"
+    bad = tmp_path / "bad.rq"
+    bad.write_text("# title: t\n# description: d\n# tags: people\nSELECT * WHERE { ?s }\n")
+    assert main(["query", str(bad), "--data", str(built.out)]) == 1
+    assert "syntax error" in capsys.readouterr().err

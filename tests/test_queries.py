@@ -317,3 +317,18 @@ def test_the_endpoint_agrees_with_rdflib(client, rdflib_dataset, name):
     r = client.get("/sparql", query_string={"query": BY_NAME[name].text})
     assert rows_of(r.json, UNORDERED.get(name)) == rows_of(expected, UNORDERED.get(name))
     assert INFERRED_GRAPH  # the union default graph includes the inferred triples in both engines
+
+
+def test_the_endpoint_lists_the_saved_queries(client):
+    r = client.get("/queries")
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    doc = r.json
+    assert doc["prefixes"] == PREFIXES
+    listed = {q["name"]: q for q in doc["queries"]}
+    assert set(listed) == set(BY_NAME)
+    timeline = listed["01-timeline"]
+    assert timeline["title"] == "Timeline of every dated event" and timeline["view"] == "timeline"
+    assert "timeline" in timeline["tags"] and timeline["query"] == BY_NAME["01-timeline"].text
+    text = client.get("/queries/18-did-france-draft-the-end.rq")
+    assert text.mimetype == "application/sparql-query" and text.text == BY_NAME["18-did-france-draft-the-end"].text
+    assert client.get("/queries/nope.rq").status_code == 404

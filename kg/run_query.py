@@ -1,0 +1,43 @@
+"""Run a query against the published dataset from the command line, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kg.namespaces import PREFIXES
+from kg.publish import NQUADS
+
+
+def _short(value: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(ns) and prefix in ("res", "mkg", "mkgg", "wd"):
+            return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
+def render(query: str, data: Path, fmt: str = "table", width: int = 60) -> str:
+    """The result of ``query`` on the dataset in ``data``: SELECT as table/CSV/JSON, ASK as yes/no, graphs as Turtle."""
+    from server.engine import QueryJob, execute, load_store
+
+    store = load_store(data / NQUADS)
+    solution_format = {"table": "json", "csv": "csv", "json": "json"}[fmt]
+    outcome = execute(store, QueryJob(query, solution_format=solution_format, boolean_format="json", limit=100_000))
+    if outcome.error:
+        raise ValueError(outcome.error)
+    if outcome.kind == "graph":
+        return outcome.body.decode("utf-8")
+    if fmt != "table":
+        return outcome.body.decode("utf-8")
+    doc = json.loads(outcome.body)
+    if outcome.kind == "boolean":
+        return ("yes" if doc["boolean"] else "no") + "\n"
+    variables = doc["head"]["vars"]
+    rows = [[_short(b[v]["value"]) if v in b else "" for v in variables] for b in doc["results"]["bindings"]]
+    cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
+    widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(variables)]
+    line = "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out) + "\n"
