@@ -62,10 +62,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from waitress import serve
-
-    from server import create_app
     from server.config import Config
+    from server.wsgi import serve
 
     data = Path(args.data)
     if not is_current_or_build(data):
@@ -80,11 +78,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
         store=args.store,
     )
-    app = create_app(config)
     if config.store:
         print(f"Queries are answered by the store at {config.store}", flush=True)
-    print(f"SPARQL endpoint: http://{args.host}:{args.port}/sparql  (Ctrl-C to stop)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="minusma-kg")
+    print(f"SPARQL endpoint: http://{args.host}:{args.port}/sparql", flush=True)
+    print(f"Query page:      http://{args.host}:{args.port}/   (Ctrl-C to stop)", flush=True)
+    serve(config, args.host, args.port, processes=args.processes, threads=args.threads)
     return 0
 
 
@@ -189,7 +187,8 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     sv.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
-    sv.add_argument("--threads", type=int, default=8, help="HTTP threads (default: %(default)s)")
+    sv.add_argument("--processes", type=int, default=None, help="HTTP processes (default: one per CPU)")
+    sv.add_argument("--threads", type=int, default=4, help="HTTP threads per process (default: %(default)s)")
     sv.add_argument("--workers", type=int, default=None, help="query worker processes (MINUSMA_KG_WORKERS, default 2)")
     sv.add_argument("--timeout", type=float, default=None, help="seconds a query may run (MINUSMA_KG_TIMEOUT, default 10)")
     sv.add_argument("--result-limit", type=int, default=None, help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,31 @@ from server.service_description import describe
 log = logging.getLogger(__name__)
 
 
+class ResultCache:
+    """A small thread-safe LRU of serialised results; the dataset never changes while the server runs."""
+
+    def __init__(self, size: int, max_body: int = 2_000_000) -> None:
+        self.size, self.max_body = size, max_body
+        self._items: OrderedDict[str, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: str, item: tuple) -> None:
+        if self.size <= 0 or len(item[0]) > self.max_body:
+            return
+        with self._lock:
+            self._items[key] = item
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
 @dataclass
 class AppState:
     """What every request handler shares: settings, the query engine and the dataset's version."""
@@ -27,6 +54,7 @@ class AppState:
     config: Config
     engine: Engine | RemoteStore
     info: dict
+    cache: ResultCache
 
     @property
     def version(self) -> str:
@@ -59,7 +87,7 @@ def create_app(config: Config | None = None) -> Flask:
     origins = "*" if "*" in config.cors_origins else list(config.cors_origins)
     CORS(app, origins=origins, expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"], max_age=3600)
     engine = RemoteStore(config.store) if config.store else Engine(nquads, workers=config.workers)
-    app.extensions["minusma-kg"] = AppState(config, engine, info)
+    app.extensions["minusma-kg"] = AppState(config, engine, info, ResultCache(config.result_cache))
 
     from server import saved
     from server.protocol import blueprint

@@ -32,6 +32,8 @@ class Config:
     workers: int = 2
     #: Seconds a response may be cached by clients and proxies.
     cache_seconds: int = 300
+    #: Results kept in memory (LRU), keyed by dataset version, query, dataset and format; 0 turns the cache off.
+    result_cache: int = 256
     #: Query endpoint of an external SPARQL store to answer queries with (None: the built-in pyoxigraph engine).
     store: str | None = None
     extra: dict = field(default_factory=dict)
@@ -43,7 +45,7 @@ class Config:
         if "MINUSMA_KG_DATA" in env:
             values["data"] = Path(env["MINUSMA_KG_DATA"])
         for name, cast in (("timeout", float), ("result_limit", int), ("max_request_bytes", int), ("workers", int),
-                           ("cache_seconds", int)):  # fmt: skip
+                           ("cache_seconds", int), ("result_cache", int)):  # fmt: skip
             key = f"MINUSMA_KG_{name.upper()}"
             if key in env:
                 values[name] = cast(env[key])

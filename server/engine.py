@@ -75,37 +75,22 @@ def load_store(nquads: Path) -> ox.Store:
     return store
 
 
-def _to_rdflib(term: Any) -> Any:
-    from rdflib import BNode, Literal, URIRef
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language, normalize=False)
-        dt = term.datatype.value
-        return Literal(term.value, datatype=None if dt.endswith("#string") else URIRef(dt), normalize=False)
-    raise TypeError(f"unsupported term {term!r}")
+_RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV}
 
 
 def _serialize_solutions(variables: list[str], rows: list[ox.QuerySolution], fmt: str) -> bytes:
-    if fmt == "tsv":  # SPARQL 1.1 TSV: Turtle terms joined by tabs; pyoxigraph terms print as N-Triples terms
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    from rdflib import Variable
-    from rdflib.query import Result
+    """Serialise (capped) solutions with pyoxigraph's own writers.
 
-    result = Result("SELECT")
-    result.vars = [Variable(v) for v in variables]
-    result.bindings = [
-        {Variable(v): _to_rdflib(row[v]) for v in variables if row[v] is not None} for row in rows
-    ]
-    return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]
+    The rows are written as SPARQL TSV, whose cells are the terms' N-Triples forms (exactly what pyoxigraph
+    prints for a term), then read back with pyoxigraph as a result set that its JSON, XML and CSV writers take.
+    """
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows]
+    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    if fmt == "tsv":
+        return tsv
+    solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    return solutions.serialize(format=_RESULT_FORMATS[fmt])
 
 
 def _serialize_boolean(answer: bool, fmt: str) -> bytes:

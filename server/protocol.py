@@ -105,6 +105,10 @@ def sparql() -> Response:
     etag = hashlib.sha256(repr((state.version, job)).encode("utf-8")).hexdigest()[:32]
     if request.method == "GET" and etag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{etag}"'})
+    cached = state.cache.get(etag)
+    if cached is not None:
+        body, content_type, headers = cached
+        return Response(body, status=200, content_type=content_type, headers=headers)
     try:
         outcome = state.engine.run(job, config.timeout)
     except QueryTimeout as exc:
@@ -125,4 +129,5 @@ def sparql() -> Response:
     }
     if outcome.truncated:
         headers["X-Result-Truncated"] = f"true; limit={config.result_limit}"
+    state.cache.put(etag, (outcome.body, fmt.content_type, headers))
     return Response(outcome.body, status=200, content_type=fmt.content_type, headers=headers)

@@ -76,3 +76,33 @@ def test_query_runs_a_file_and_reports_a_bad_one(built, tmp_path, capsys):
     bad.write_text("# title: t\n# description: d\n# tags: people\nSELECT * WHERE { ?s }\n")
     assert main(["query", str(bad), "--data", str(built.out)]) == 1
     assert "syntax error" in capsys.readouterr().err
+
+
+def test_serve_runs_the_production_server_on_loopback(built, tmp_path):
+    """`minusma-kg serve` as the README runs it: gunicorn on 127.0.0.1, answering SPARQL until stopped."""
+    import json
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = shutil.which("minusma-kg")
+    assert exe
+    proc = subprocess.Popen([exe, "serve", "--data", str(built.out), "--port", str(port), "--processes", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/sparql?query=ASK%7B%3Fs%20a%20%3Chttps%3A%2F%2Fw3id.org%2Fminusma-kg%2Fontology%23Coup%3E%7D"
+        deadline, answer = time.time() + 60, None
+        while time.time() < deadline and answer is None:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as resp:  # noqa: S310 - loopback
+                    answer = json.load(resp)
+            except OSError:
+                time.sleep(0.3)
+        assert answer == {"head": {}, "boolean": True}
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/sparql" in out
