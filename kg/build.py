@@ -67,10 +67,11 @@ def reason_into(ds: Dataset) -> list[str]:
 
 
 def sources_digest(sources: Sources = Sources()) -> str:
-    """A digest of every input file, so a server can tell whether a published build is current."""
+    """A digest of every input file and of the build's own code, so a server can tell whether a build is current."""
     files = sorted(
         [*sources.articles_dir.glob("*"), sources.entities_file, sources.ontology_file, sources.shapes_file,
-         *(sources.entities_file.parent / "wikidata").glob("*"), sources.entities_file.parent / "external.yaml"]
+         *(sources.entities_file.parent / "wikidata").glob("*"), sources.entities_file.parent / "external.yaml",
+         *Path(__file__).parent.glob("*.py")]
     )  # fmt: skip
     h = hashlib.sha256(__version__.encode())
     for f in files:

@@ -82,18 +82,19 @@ def create_app(config: Config | None = None) -> Flask:
     if not nquads.exists():
         raise FileNotFoundError(f"no built dataset at {nquads}: run 'minusma-kg build --out {data}' first")
     info = json.loads((data / INFO).read_text(encoding="utf-8")) if (data / INFO).exists() else {}
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     origins = "*" if "*" in config.cors_origins else list(config.cors_origins)
     CORS(app, origins=origins, expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"], max_age=3600)
     engine = RemoteStore(config.store) if config.store else Engine(nquads, workers=config.workers)
     app.extensions["minusma-kg"] = AppState(config, engine, info, ResultCache(config.result_cache))
 
-    from server import saved
+    from server import pages, saved
     from server.protocol import blueprint
 
     app.register_blueprint(blueprint)
     app.register_blueprint(saved.blueprint)
+    app.register_blueprint(pages.blueprint)
 
     @app.errorhandler(413)
     def too_large(_: Exception) -> Response:

@@ -89,9 +89,18 @@ def sparql() -> Response:
     except Refused as exc:
         return _text(exc.status, str(exc))
 
-    solution = negotiate(SOLUTION_FORMATS, request.accept_mimetypes, req.format)
-    boolean = negotiate(BOOLEAN_FORMATS, request.accept_mimetypes, req.format)
-    graph = negotiate(GRAPH_FORMATS, request.accept_mimetypes, req.format)
+    return answer(req)
+
+
+def answer(req: ProtocolRequest) -> Response:
+    """Run a checked query and answer in the negotiated format; shared by /sparql and the resource pages."""
+    state = current_app.extensions["minusma-kg"]
+    config = state.config
+    accept = request.accept_mimetypes
+    assert req.query is not None
+    solution = negotiate(SOLUTION_FORMATS, accept, req.format)
+    boolean = negotiate(BOOLEAN_FORMATS, accept, req.format)
+    graph = negotiate(GRAPH_FORMATS, accept, req.format)
     default_graphs, named_graphs = _dataset(req)
     job = QueryJob(
         req.query,

@@ -1,0 +1,218 @@
+"""Pages for people: the query page, a page for every resource, the ontology and the dumps.
+
+Resource IRIs (https://w3id.org/minusma-kg/resource/...) dereference here: HTML for browsers, RDF (Turtle,
+JSON-LD, ...) for clients that ask for it. Everything the pages load is served by this app, so they work
+with no internet.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+
+from kg import paths
+from kg.namespaces import GRAPH, MKG, PREFIXES, RES
+from kg.publish import NQUADS, TRIG, TURTLE
+from kg.queries import load_saved_queries
+from server.engine import QueryJob
+from server.formats import GRAPH_FORMATS, negotiate
+
+blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+
+YASGUI_BUILD = Path(__file__).parent / "ui" / "node_modules" / "@zazuko" / "yasgui" / "build"
+DUMPS = {TRIG: "application/trig", NQUADS: "application/n-quads", TURTLE: "text/turtle"}
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def _select(query: str) -> list[dict[str, dict[str, str]]]:
+    """Run a SELECT through the same engine as /sparql; the pages show what a client would get."""
+    state = current_app.extensions["minusma-kg"]
+    outcome = state.engine.run(QueryJob(query, limit=5000), state.config.timeout)
+    if outcome.error:
+        raise RuntimeError(outcome.error)
+    return json.loads(outcome.body)["results"]["bindings"]
+
+
+def short(iri: str) -> str:
+    """A prefixed name where a known prefix fits (res:coup-2020, mkg:Coup), else the IRI."""
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        rest = iri[len(ns) :]
+        if iri.startswith(ns) and (re.fullmatch(r"[\w.-]+", rest) or prefix == "res"):
+            return f"{prefix}:{rest}"
+    return iri
+
+
+def local_href(iri: str) -> str | None:
+    """The page of this app for an IRI of the graph, or None for outside IRIs."""
+    if iri.startswith(str(RES)):
+        return "/resource/" + iri[len(str(RES)) :]
+    if iri.startswith(str(MKG)):
+        return "/ontology#" + iri[len(str(MKG)) :]
+    if iri.startswith(str(GRAPH)):
+        return "/sparql"
+    return None
+
+
+def _labels(iris: set[str]) -> dict[str, str]:
+    if not iris:
+        return {}
+    values = " ".join(f"<{i}>" for i in sorted(iris))
+    rows = _select(f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} ?s <{LABEL}> ?l }} GROUP BY ?s")
+    return {r["s"]["value"]: r["label"]["value"] for r in rows if "label" in r}
+
+
+def _overview() -> dict[str, Any]:
+    state = current_app.extensions["minusma-kg"]
+    stats = state.info.get("stats", {})
+    articles = _select(
+        "PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+        "PREFIX schema: <https://schema.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "SELECT ?a ?title ?publisher ?published ?pageDate ?note WHERE { ?a a mkg:NewsArticle ; dcterms:title ?title ; "
+        "mkg:datePublishedNote ?note . OPTIONAL { ?a mkg:publisher/rdfs:label ?publisher } "
+        "OPTIONAL { ?a schema:datePublished ?published } OPTIONAL { ?a mkg:pageDate ?pageDate } } ORDER BY ?a"
+    )
+    core = ("mkg:Mission", "mkg:Mandate", "mkg:Resolution", "mkg:Coup", "mkg:Withdrawal", "mkg:Statement",
+            "mkg:Person", "mkg:Country", "mkg:NewsArticle", "mkg:Evidence")  # fmt: skip
+    counts = stats.get("instances_per_class", {})
+    return {
+        "counts": [(c.removeprefix("mkg:"), counts.get(c, 0)) for c in core],
+        "inferred": stats.get("inferred_triples", 0),
+        "quads": stats.get("total_quads", 0),
+        "articles": [{k: v["value"] for k, v in row.items()} for row in articles],
+    }
+
+
+@blueprint.get("/")
+def index() -> str:
+    queries = load_saved_queries()
+    by_tag: dict[str, list] = defaultdict(list)
+    for q in queries:
+        by_tag[q.tags[0]].append(q)
+    return render_template(
+        "index.html",
+        queries=queries,
+        by_tag=sorted(by_tag.items()),
+        overview=_overview(),
+        prefixes=PREFIXES,
+        yasgui_installed=(YASGUI_BUILD / "yasgui.min.js").exists(),
+        queries_json=json.dumps([q.to_json() for q in queries]),
+    )
+
+
+@blueprint.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status=204)
+
+
+@blueprint.get("/vendor/yasgui/<path:name>")
+def yasgui_file(name: str) -> Response:
+    if not YASGUI_BUILD.exists():
+        abort(404, "YASGUI is not installed: run 'npm ci --prefix server/ui'")
+    return send_from_directory(YASGUI_BUILD, name, max_age=86400)
+
+
+@blueprint.get("/dumps/<name>")
+def dump(name: str) -> Response:
+    if name not in DUMPS:
+        abort(404)
+    data = Path(current_app.extensions["minusma-kg"].config.data)
+    return send_from_directory(data, name, mimetype=DUMPS[name], as_attachment=False, max_age=300)
+
+
+@blueprint.get("/ontology")
+def ontology() -> Response:
+    """The ontology, as Turtle (its source) or in the format asked for."""
+    fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
+    if fmt is None or fmt.key == "turtle":
+        return Response(paths.ONTOLOGY.read_bytes(), content_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
+    from rdflib import Graph
+
+    rdflib_name = {"ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig", "nquads": "nquads"}[fmt.key]
+    body = Graph().parse(paths.ONTOLOGY).serialize(format=rdflib_name, encoding="utf-8")
+    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def _wants_rdf() -> bool:
+    accept = request.accept_mimetypes
+    if request.args.get("format"):
+        return True
+    best = accept.best_match(["text/html", *(f.media_type for f in GRAPH_FORMATS)])
+    return best is not None and best != "text/html" and accept[best] > accept["text/html"]
+
+
+@blueprint.get("/resource/<path:local>")
+def resource(local: str) -> Response | str:
+    """A resource of the graph: everything said about it, by whom, with the evidence."""
+    iri = str(RES) + local
+    if _wants_rdf():
+        from server.protocol import ProtocolRequest, answer
+
+        q = f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
+        response = answer(ProtocolRequest(q, (), (), request.args.get("format")))
+        response.headers["Vary"] = "Accept"
+        return response
+    outgoing = _select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
+    incoming = _select(f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} FILTER(?g != <{GRAPH['inferred']}>) }} LIMIT 300")
+    if not outgoing and not incoming:
+        abort(404, f"No resource {iri} in this graph.")
+    evidence = _select(
+        "PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
+        f"SELECT DISTINCT ?text ?article ?line WHERE {{ <{iri}> mkg:evidence ?ev . ?ev mkg:evidenceText ?text ; "
+        "prov:wasQuotedFrom ?article OPTIONAL { ?ev mkg:sourceLine ?line } } ORDER BY ?article ?line"
+    )
+    iris = {iri}
+    for row in outgoing:
+        iris.add(row["p"]["value"])
+        if row["o"]["type"] == "uri":
+            iris.add(row["o"]["value"])
+    for row in incoming:
+        iris.update({row["s"]["value"], row["p"]["value"]})
+    iris.update(row["article"]["value"] for row in evidence)
+    labels = _labels(iris)
+
+    properties: dict[str, dict] = {}
+    for row in outgoing:
+        p, o, g = row["p"]["value"], row["o"], row["g"]["value"]
+        if p == str(MKG.evidence):
+            continue
+        entry = properties.setdefault(p, {"iri": p, "label": labels.get(p, short(p)), "values": {}})
+        key = (o["type"], o["value"], o.get("xml:lang"), o.get("datatype"))
+        value = entry["values"].setdefault(key, {"term": o, "graphs": set()})
+        value["graphs"].add(g)
+    rows = []
+    for p, entry in sorted(properties.items(), key=lambda kv: (kv[0] != LABEL, kv[1]["label"])):
+        values = []
+        for v in entry["values"].values():
+            term = v["term"]
+            inferred = v["graphs"] == {str(GRAPH["inferred"])}
+            graphs = sorted(("article " if "/article/" in g else "") + g.rsplit("/", 1)[-1] for g in v["graphs"])
+            if term["type"] == "uri":
+                values.append({"kind": "iri", "iri": term["value"], "label": labels.get(term["value"], short(term["value"])),
+                               "href": local_href(term["value"]), "inferred": inferred, "graphs": graphs})  # fmt: skip
+            else:
+                values.append({"kind": "literal", "text": term["value"], "lang": term.get("xml:lang"),
+                               "datatype": short(term["datatype"]) if term.get("datatype") else None,
+                               "inferred": inferred, "graphs": graphs})  # fmt: skip
+        values.sort(key=lambda v: (v["inferred"], v.get("label") or v.get("text") or ""))
+        rows.append({"iri": p, "label": entry["label"], "href": local_href(p), "values": values})
+    types = [v for r in rows if r["iri"] == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" for v in r["values"] if not v["inferred"]]
+    wikidata = [v["iri"] for r in rows if r["iri"] == "http://www.w3.org/2002/07/owl#sameAs" for v in r["values"]
+                if v["iri"].startswith("http://www.wikidata.org/entity/")]  # fmt: skip
+    back = sorted(
+        ({"iri": r["s"]["value"], "label": labels.get(r["s"]["value"], short(r["s"]["value"])),
+          "href": local_href(r["s"]["value"]), "property": labels.get(r["p"]["value"], short(r["p"]["value"]))}
+         for r in incoming if r["s"]["type"] == "uri"),
+        key=lambda x: (x["property"], x["label"]),
+    )  # fmt: skip
+    quotes = [{"text": r["text"]["value"], "article": r["article"]["value"],
+               "title": labels.get(r["article"]["value"], short(r["article"]["value"])),
+               "href": local_href(r["article"]["value"])} for r in evidence]  # fmt: skip
+    return render_template(
+        "resource.html", iri=iri, label=labels.get(iri, local), short=short(iri), types=types, rows=rows,
+        incoming=back, evidence=quotes, wikidata=wikidata,
+    )  # fmt: skip
