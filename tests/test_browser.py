@@ -1,0 +1,100 @@
+"""A real browser (Debian's Chromium, driven by Playwright) on the running server, with the network cut off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],  # fmt: skip
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page whose every request off the loopback server is recorded and aborted: 'no internet'."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.outside = []  # type: ignore[attr-defined]
+    pg.errors = []  # type: ignore[attr-defined]
+
+    def route(r):
+        if r.request.url.startswith(live_server.url) or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            pg.outside.append(r.request.url)  # type: ignore[attr-defined]
+            r.abort()
+
+    pg.route("**/*", route)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_a_student_picks_a_question_and_reads_the_table(page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Who led the coups (inferred)").click()
+    table = page.locator("table.results")
+    table.get_by_text("Assimi Goïta").first.wait_for(timeout=15000)
+    link = table.locator("a[href='/resource/assimi-goita']").first
+    assert link.inner_text().startswith("Assimi Goïta")
+    assert "Who led the coups" in page.locator("#current-query").inner_text()
+    assert "format=csv" in page.locator("#download-csv").get_attribute("href")
+    _shot(page, "table")
+    assert page.outside == [] and page.errors == []
+
+
+def test_a_dated_question_opens_as_a_timeline(page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Timeline of every dated event").click()
+    timeline = page.locator("ol.timeline")
+    timeline.get_by_text("Security Council resolution ending MINUSMA").first.wait_for(timeout=15000)
+    items = timeline.locator("li time").all_inner_texts()
+    assert "2023-06-30" in items and "2012" in items  # a year-precision date shows as a year
+    assert items.index("2012") < items.index("2023-06-30")
+    _shot(page, "timeline")
+    assert page.outside == [] and page.errors == []
+
+
+def test_questions_can_be_filtered_by_tag_and_run_from_the_keyboard(page, live_server):
+    page.goto(live_server.url + "/")
+    page.locator(".tag-filter button[data-tag='reasoning']").click()
+    visible = [t for t in page.locator(".saved-queries > li:not([hidden]) button.saved-query").all_inner_texts()]
+    assert visible and all("inferred" in t for t in visible)
+    page.get_by_role("button", name="Events in the Sahel (inferred)").focus()
+    page.keyboard.press("Enter")
+    page.locator("table.results").get_by_text("Handover of MINUSMA's Bamako camp").first.wait_for(timeout=15000)
+    assert page.outside == []
+
+
+def test_a_resource_page_shows_its_evidence(page, live_server):
+    page.goto(live_server.url + "/resource/minusma-liquidation")
+    assert page.locator("h1").inner_text() == "Liquidation of MINUSMA"
+    quote = page.locator(".evidence blockquote").first.inner_text()
+    assert "The liquidation period was originally set to end in 18 months, on December 31, 2024." in quote
+    page.get_by_role("link", name="Mali Announces MINUSMA Withdrawal by November 15").first.click()
+    page.wait_for_url("**/resource/article/004")
+    assert "Al Mayadeen English" in page.content()
+    _shot(page, "resource")
+    assert page.outside == [] and page.errors == []
