@@ -19,6 +19,12 @@ def list_queries() -> Response:
     return jsonify({"prefixes": PREFIXES, "queries": queries})
 
 
+@blueprint.get("/prefixes.json")
+def prefixes() -> Response:
+    """The prefixes the endpoint announces, as prefix.cc's JSON (prefix -> namespace), for editors' completion."""
+    return jsonify(PREFIXES)
+
+
 @blueprint.get("/queries/<name>.rq")
 def query_text(name: str) -> Response:
     for q in load_saved_queries():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,30 @@ def test_a_failed_build_leaves_the_last_good_output_untouched(workspace: Path, t
     assert not result.ok and any("frnace" in e for e in result.errors)
     assert (out / "minusma-kg.nq").read_text() == "last good output\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", "kg"])  # no staging left behind
+
+
+def test_a_shape_violation_fails_the_build_naming_node_label_message_and_file(workspace: Path, tmp_path: Path):
+    """Well-formed YAML that breaks a shape: a withdrawal whose article gives no withdrawing party."""
+    yaml = workspace / "articles" / "002_678bb55166afe458.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    text = text.replace("  - {id: withdrawal-ivory-coast, type: Withdrawal", "  - {id: withdrawal-mystery, type: Withdrawal, label: A withdrawal nobody made}\n  - {id: withdrawal-ivory-coast, type: Withdrawal", 1)
+    text += "  - about: withdrawal-mystery\n    evidence: Components partners of MINUSMA forces has since withdrawn most of their forces\n    set: {status: Completed, withdrawsFrom: minusma}\n"
+    yaml.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = build(out, Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml"))
+    assert not result.ok and not out.exists()
+    (line,) = [e for e in result.errors if "withdrawal-mystery" in e]
+    assert "(A withdrawal nobody made)" in line and "exactly one withdrawing party" in line
+    assert re.search(r"\[.*002_678bb55166afe458\.yaml:\d+\]", line)
+
+
+def test_a_build_is_current_until_a_source_changes(workspace: Path, tmp_path: Path):
+    from kg.build import is_current
+
+    sources = Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml")
+    out = tmp_path / "out"
+    assert not is_current(out, sources)
+    assert build(out, sources).ok
+    assert is_current(out, sources)
+    _edit(workspace / "articles" / f"{ARTICLE}.yaml", "set: {memberCount: 15}", "set: {memberCount: 15}  # checked")
+    assert not is_current(out, sources)

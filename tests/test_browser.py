@@ -98,3 +98,17 @@ def test_a_resource_page_shows_its_evidence(page, live_server):
     assert "Al Mayadeen English" in page.content()
     _shot(page, "resource")
     assert page.outside == [] and page.errors == []
+
+
+def test_the_editor_completes_the_endpoints_prefixes(page, live_server):
+    page.goto(live_server.url + "/")
+    editor = page.locator(".CodeMirror").first
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("PREFIX mk")
+    page.keyboard.press("Control+Space")
+    hint = page.locator(".CodeMirror-hints").first
+    hint.wait_for(timeout=5000)
+    assert "mkg: <https://w3id.org/minusma-kg/ontology#>" in hint.inner_text()
+    assert page.outside == []

@@ -332,3 +332,7 @@ def test_the_endpoint_lists_the_saved_queries(client):
     text = client.get("/queries/18-did-france-draft-the-end.rq")
     assert text.mimetype == "application/sparql-query" and text.text == BY_NAME["18-did-france-draft-the-end"].text
     assert client.get("/queries/nope.rq").status_code == 404
+
+
+def test_the_announced_prefixes_are_served_for_editors(client):
+    assert client.get("/prefixes.json").json == PREFIXES

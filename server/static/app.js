@@ -162,7 +162,13 @@
     autofocus: false,
     endpointCatalogueOptions: { getData: () => [{ endpoint: ENDPOINT }] },
     // prefixes and variables only: the class and property completers ask a web service (LOV)
-    yasqe: { value: first ? first.query : "", persistenceId: null, autocompleters: ["prefixes", "variables"], editorHeight: "22em" },
+    yasqe: {
+      value: first ? first.query : "",
+      persistenceId: null,
+      autocompleters: ["prefixes", "variables"],
+      prefixCcApi: window.location.origin + "/prefixes.json", // the endpoint's own prefixes, not prefix.cc
+      editorHeight: "22em",
+    },
     yasr: { pluginOrder: ["table", "timeline", "response"], defaultPlugin: "table", prefixes: PREFIXES, persistenceId: null },
   });
 
