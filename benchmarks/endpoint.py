@@ -26,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg.build import build  # noqa: E402
-from kg.publish import NQUADS, publish_to_store  # noqa: E402
-from kg.queries import load_saved_queries  # noqa: E402
+from kg.build import build
+from kg.publish import NQUADS, publish_to_store
+from kg.queries import load_saved_queries
 
 
 def free_port() -> int:

@@ -16,14 +16,13 @@ from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, XSD
 
 from kg import paths
 from kg.annotations import AnnotationError, Article, DateSpec, EntityDecl, Fact, load_articles, load_entities, load_yaml
 from kg.dates import DateError, DateResolution, resolve
 from kg.extract import find_mentions, normalise
 from kg.namespaces import (
-    A,
     ENTITIES_GRAPH,
     EXTERNAL_GRAPH,
     LINKS_GRAPH,
@@ -33,6 +32,7 @@ from kg.namespaces import (
     SDO,
     TIME,
     WD,
+    A,
     article_graph,
     bind_prefixes,
 )

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset
-from rdflib.namespace import OWL, RDF
 
 from kg import __version__, paths
-from kg.assemble import Assembly, AnnotationErrors, assemble
+from kg.assemble import AnnotationErrors, Assembly, assemble
 from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, bind_prefixes
 from kg.publish import INFO, NQUADS, REPORT, publish_atomically, sorted_nquads, write_dataset, write_info
 from kg.reason import infer
@@ -54,16 +53,16 @@ def check(sources: Sources = Sources()) -> tuple[Assembly | None, ValidationRepo
 
 
 def reason_into(ds: Dataset) -> list[str]:
-    """Add the inferred graph; return the inconsistencies the reasoner found (instances of owl:Nothing).
+    """Add the inferred graph; return the inconsistencies the reasoner found.
 
     The Wikidata links stay out of the reasoner's input: owl:sameAs would copy every fact onto the Wikidata
     IRIs, which is valid but neither new nor useful, and would double the inferred graph.
     """
-    inferred = infer(asserted_union(ds, exclude=(INFERRED_GRAPH, LINKS_GRAPH)))
+    inference = infer(asserted_union(ds, exclude=(INFERRED_GRAPH, LINKS_GRAPH)))
     target = ds.graph(INFERRED_GRAPH)
-    for t in inferred:
+    for t in inference.graph:
         target.add(t)
-    return [f"{s} is inferred to be owl:Nothing: the ontology and data are inconsistent" for s in inferred.subjects(RDF.type, OWL.Nothing)]
+    return [f"inconsistent: {m}" for m in inference.inconsistencies]
 
 
 def sources_digest(sources: Sources = Sources()) -> str:

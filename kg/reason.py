@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import owlrl
+from owlrl.Namespaces import ERRNS
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
@@ -32,8 +34,20 @@ def useful(t: tuple, asserted: Graph) -> bool:
     return not (isinstance(o, URIRef) and p == RDF.type and str(o).startswith(_VOCABULARY))
 
 
-def infer(asserted: Graph) -> Graph:
-    """The OWL 2 RL closure of ``asserted`` minus what was asserted, filtered by :func:`useful`."""
+@dataclass
+class Inference:
+    """What reasoning added, and the inconsistencies it found (owlrl's error messages)."""
+
+    graph: Graph
+    inconsistencies: list[str]
+
+
+def infer(asserted: Graph) -> Inference:
+    """The OWL 2 RL closure of ``asserted`` minus what was asserted, filtered by :func:`useful`.
+
+    owlrl records an inconsistency (disjoint classes shared, owl:Nothing inhabited, ...) as an error-message
+    node in the closure; those are returned apart, so the build can refuse an inconsistent graph.
+    """
     closure = Graph()
     for t in asserted:
         closure.add(t)
@@ -46,9 +60,11 @@ def infer(asserted: Graph) -> Graph:
         datatype_axioms=False,
         improved_datatypes=False,
     ).expand(closure)
+    errors = sorted(str(m) for node in closure.subjects(RDF.type, ERRNS.ErrorMessage) for m in closure.objects(node, ERRNS.error))
+    errors += [f"{s} is inferred to be owl:Nothing" for s in closure.subjects(RDF.type, OWL.Nothing)]
     inferred = bind_prefixes(Graph())
     for t in closure:
         if useful(t, asserted):
             inferred.add(t)
     log.info("OWL 2 RL: %d triples asserted, %d inferred and kept", len(asserted), len(inferred))
-    return inferred
+    return Inference(inferred, errors)

@@ -44,7 +44,7 @@ def compute(ds: Dataset) -> Stats:
         if len(g):
             per_graph[str(g.identifier)] = len(g)
     classes: Counter[str] = Counter()
-    for s, o in ds.graph(ENTITIES_GRAPH).subject_objects(A):
+    for _s, o in ds.graph(ENTITIES_GRAPH).subject_objects(A):
         if isinstance(o, URIRef) and str(o).startswith(str(MKG)):
             classes["mkg:" + str(o)[len(str(MKG)) :]] += 1
     for g in ds.graphs():

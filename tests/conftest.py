@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset
-
-import socket
-import threading
-from collections.abc import Iterator
 
 from kg.annotations import Article, EntityDecl, load_articles, load_entities
 from kg.build import BuildResult, build

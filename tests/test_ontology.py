@@ -61,13 +61,13 @@ def test_only_owl_2_rl_constructs_are_used():
 
 
 def test_the_reasoner_finds_no_inconsistency(built):
-    assert built.ok  # build() refuses to publish when anything is inferred to be owl:Nothing
+    assert built.ok  # build() refuses to publish when the reasoner reports an inconsistency (tests/test_reason.py)
 
 
 def test_every_mkg_term_used_in_the_data_is_declared(dataset):
     declared = set(_ontology().subjects())
     used = set()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
+    for _s, p, o, _ in dataset.quads((None, None, None, None)):
         for term in (p, o):
             if isinstance(term, URIRef) and str(term).startswith(str(MKG)):
                 used.add(term)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import re
 import json
+import re
 import threading
 import time
 import urllib.error
@@ -247,7 +247,7 @@ def test_cors_lets_other_origins_query(client):
 def _http(url: str, data: bytes | None = None, headers: dict | None = None, timeout: float = 30) -> tuple[int, bytes, dict]:
     req = urllib.request.Request(url, data=data, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.status, resp.read(), dict(resp.headers)
     except urllib.error.HTTPError as err:
         return err.code, err.read(), dict(err.headers)
@@ -283,7 +283,7 @@ def test_service_is_refused_and_opens_no_connection(live_server, listener):
         assert status == 403 and b"not allowed" in body
     status, _, _ = _get(live_server, f"SELECT * FROM <{target}> FROM NAMED <{target}> WHERE {{ ?s ?p ?o }}")
     assert status == 200
-    status, _, _ = _get(live_server, f"SELECT * WHERE {{ ?s ?p ?o }}", **{"default-graph-uri": target})
+    status, _, _ = _get(live_server, "SELECT * WHERE { ?s ?p ?o }", **{"default-graph-uri": target})
     assert status == 200
     time.sleep(0.5)
     assert listener.connections == []

@@ -61,3 +61,23 @@ def test_the_inferred_graph_holds_only_new_facts_about_the_data(dataset):
         assert not (p == OWL.sameAs and s == o)
         assert not (p == RDF.type and o in (RDFS.Resource, OWL.Thing))
     assert not any(inferred.triples((None, OWL.sameAs, None)))  # the Wikidata links are not smushed in
+
+
+def test_an_inconsistency_is_reported_not_published(tmp_path):
+    """Data that contradicts the ontology (a coup that is also a person, classes made disjoint) is refused."""
+    from rdflib import Graph
+
+    from kg.assemble import load_ontology
+    from kg.namespaces import MKG
+    from kg.reason import infer
+
+    g = Graph()
+    for t in load_ontology():
+        g.add(t)
+    g.add((MKG.Coup, OWL.disjointWith, MKG.Person))
+    g.add((RES.x, RDF.type, MKG.Coup))
+    g.add((RES.x, RDF.type, MKG.Person))
+    inference = infer(g)
+    assert inference.inconsistencies and any("disjoint" in m.lower() for m in inference.inconsistencies)
+    clean = infer(load_ontology())
+    assert clean.inconsistencies == []
