@@ -8,14 +8,16 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
+from rdflib.namespace import RDF
 
 from kg import __version__, paths
 from kg.assemble import AnnotationErrors, Assembly, assemble
-from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, bind_prefixes
-from kg.publish import INFO, NQUADS, REPORT, publish_atomically, sorted_nquads, write_dataset, write_info
+from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
+from kg.publish import INFO, NQUADS, REPORT, VOID_FILE, publish_atomically, sorted_nquads, write_dataset, write_info
 from kg.reason import infer
 from kg.stats import Stats, compute
+from kg.void import describe_dataset
 from kg.validate import ValidationReport, asserted_union, validate_dataset
 
 log = logging.getLogger(__name__)
@@ -108,8 +110,13 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
         "stats": stats.to_json(),
     }
 
+    articles = sorted({s for s, _, _, _ in ds.quads((None, RDF.type, MKG.NewsArticle, None)) if isinstance(s, URIRef)})
+    links = len(ds.graph(LINKS_GRAPH))
+    metadata = describe_dataset(stats, articles, links)
+
     def write(directory: Path) -> None:
         write_dataset(ds, directory)
+        metadata.serialize(directory / VOID_FILE, format="turtle")
         bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
         write_info(directory, info)
 

@@ -20,6 +20,7 @@ NQUADS = "minusma-kg.nq"
 TURTLE = "minusma-kg.ttl"
 REPORT = "validation-report.ttl"
 INFO = "build-info.json"
+VOID_FILE = "void.ttl"
 
 
 def sorted_nquads(ds: Dataset) -> str:

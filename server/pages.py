@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from kg import paths
 from kg.namespaces import GRAPH, MKG, PREFIXES, RES
-from kg.publish import NQUADS, TRIG, TURTLE
+from kg.publish import NQUADS, TRIG, TURTLE, VOID_FILE
 from kg.queries import load_saved_queries
 from server.engine import QueryJob
 from server.formats import GRAPH_FORMATS, negotiate
@@ -122,6 +122,14 @@ def dump(name: str) -> Response:
         abort(404)
     data = Path(current_app.extensions["minusma-kg"].config.data)
     return send_from_directory(data, name, mimetype=DUMPS[name], as_attachment=False, max_age=300)
+
+
+@blueprint.get("/.well-known/void")
+@blueprint.get("/void")
+def void() -> Response:
+    """The dataset's VoID/DCAT description (written by the build)."""
+    data = Path(current_app.extensions["minusma-kg"].config.data)
+    return send_from_directory(data, VOID_FILE, mimetype="text/turtle", max_age=300)
 
 
 @blueprint.get("/ontology")

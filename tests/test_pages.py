@@ -81,3 +81,10 @@ def test_the_dumps_and_the_ontology_are_served(client, built):
     g = Graph().parse(data=onto.data, format="turtle")
     assert (MKG.Coup, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Coup", lang="en")) in g
     assert client.get("/ontology", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"
+
+
+def test_the_void_description_is_served_where_clients_look(client):
+    r = client.get("/.well-known/void")
+    assert r.mimetype == "text/turtle"
+    g = Graph().parse(data=r.data, format="turtle")
+    assert (RES["dataset"], URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), None) in g

@@ -51,3 +51,19 @@ def test_every_core_class_has_instances(built):
         "mkg:Statement": 25, "mkg:Person": 10, "mkg:Country": 10, "mkg:NewsArticle": 5,
     }.items():  # fmt: skip
         assert counts.get(cls, 0) >= least, cls
+
+
+def test_the_dataset_describes_itself_in_void_and_dcat(built):
+    from rdflib import URIRef
+    from rdflib.namespace import DCAT, RDF
+
+    from kg.namespaces import RES, VOID
+
+    g = Graph().parse(built.out / "void.ttl", format="turtle")
+    dataset = RES["dataset"]
+    assert (dataset, RDF.type, VOID.Dataset) in g and (dataset, RDF.type, DCAT.Dataset) in g
+    subsets = {str(s): int(g.value(s, VOID.triples)) for s in g.objects(dataset, VOID.subset)}
+    assert subsets == built.stats.triples_per_graph
+    assert len(list(g.objects(dataset, DCAT.distribution))) == 3
+    assert int(g.value(URIRef(LINKS_GRAPH), VOID.triples)) >= 25
+    assert len(list(g.objects(dataset, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))) == 5
