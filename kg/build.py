@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 from kg import __version__, paths
 from kg.assemble import AnnotationErrors, Assembly, assemble
 from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
-from kg.publish import INFO, NQUADS, REPORT, VOID_FILE, publish_atomically, sorted_nquads, write_dataset, write_info
+from kg.publish import INFO, NQUADS, ONTOLOGY_HTML, REPORT, VOID_FILE, ontology_html, publish_atomically, sorted_nquads, write_dataset, write_info
 from kg.reason import infer
 from kg.stats import Stats, compute
 from kg.void import describe_dataset
@@ -117,6 +117,7 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
     def write(directory: Path) -> None:
         write_dataset(ds, directory)
         metadata.serialize(directory / VOID_FILE, format="turtle")
+        (directory / ONTOLOGY_HTML).write_text(ontology_html(sources.ontology_file), encoding="utf-8")
         bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
         write_info(directory, info)
 

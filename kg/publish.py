@@ -21,6 +21,7 @@ TURTLE = "minusma-kg.ttl"
 REPORT = "validation-report.ttl"
 INFO = "build-info.json"
 VOID_FILE = "void.ttl"
+ONTOLOGY_HTML = "ontology.html"
 
 
 def sorted_nquads(ds: Dataset) -> str:
@@ -110,3 +111,10 @@ def publish_to_store(nquads: Path, gsp_url: str, timeout: float = 60.0) -> dict[
     sent[""] = len(union)
     log.info("published %d graphs to %s", len(graphs), gsp_url)
     return sent
+
+
+def ontology_html(ontology: Path) -> str:
+    """Human-readable documentation of the ontology (pyLODE): one self-contained page, an anchor per term."""
+    from pylode import OntPub
+
+    return OntPub(str(ontology)).make_html()

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from kg import paths
 from kg.namespaces import GRAPH, MKG, PREFIXES, RES
-from kg.publish import NQUADS, TRIG, TURTLE, VOID_FILE
+from kg.publish import NQUADS, ONTOLOGY_HTML, TRIG, TURTLE, VOID_FILE
 from kg.queries import load_saved_queries
 from server.engine import QueryJob
 from server.formats import GRAPH_FORMATS, negotiate
@@ -134,7 +134,12 @@ def void() -> Response:
 
 @blueprint.get("/ontology")
 def ontology() -> Response:
-    """The ontology, as Turtle (its source) or in the format asked for."""
+    """The ontology: its documentation (pyLODE HTML) for browsers, Turtle or another RDF format for clients."""
+    if not _wants_rdf():
+        data = Path(current_app.extensions["minusma-kg"].config.data)
+        response = send_from_directory(data, ONTOLOGY_HTML, mimetype="text/html", max_age=300)
+        response.headers["Vary"] = "Accept"
+        return response
     fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
     if fmt is None or fmt.key == "turtle":
         return Response(paths.ONTOLOGY.read_bytes(), content_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})

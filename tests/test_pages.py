@@ -77,7 +77,7 @@ def test_the_dumps_and_the_ontology_are_served(client, built):
     ds.parse(data=r.data, format="nquads")
     assert sum(1 for _ in ds.quads()) == built.stats.total_quads
     assert client.get("/dumps/../build-info.json").status_code == 404
-    onto = client.get("/ontology")
+    onto = client.get("/ontology", headers={"Accept": "text/turtle"})
     g = Graph().parse(data=onto.data, format="turtle")
     assert (MKG.Coup, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Coup", lang="en")) in g
     assert client.get("/ontology", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"
@@ -88,3 +88,11 @@ def test_the_void_description_is_served_where_clients_look(client):
     assert r.mimetype == "text/turtle"
     g = Graph().parse(data=r.data, format="turtle")
     assert (RES["dataset"], URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), None) in g
+
+
+def test_the_ontology_reads_as_a_document_in_a_browser(client):
+    r = client.get("/ontology", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.mimetype == "text/html"
+    html = r.text
+    assert 'id="Coup"' in html and "An unconstitutional seizure of state power" in html
+    assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://', html)  # nothing loaded from elsewhere
