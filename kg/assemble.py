@@ -127,7 +127,7 @@ def _literal(value: Any, datatype: URIRef | None) -> Literal:
     return lit
 
 
-def _date_claim(ctx: _Context, g: Graph, node: URIRef, r: DateResolution, article: Article, evidence: URIRef) -> None:
+def _date_claim(g: Graph, node: URIRef, r: DateResolution, article: Article, evidence: URIRef) -> None:
     g.add((node, A, MKG.DateClaim))
     g.add((node, MKG.dateText, Literal(r.text)))
     g.add((node, MKG.dateResolution, Literal(r.note)))
@@ -161,13 +161,12 @@ def _resolve_date(ctx: _Context, article: Article, spec: DateSpec, file: str) ->
                 f"{spec.anchor_text}, as article {short_id(source)} dates it", anchor.value, anchor.datatype,
                 anchor.value_end, anchor.precision, anchor.earliest, anchor.latest, anchor.note,
             )  # fmt: skip
-    reference_note = "the publication date"
     return resolve(
         spec.text,
         article.published,
         direction=spec.direction,  # type: ignore[arg-type]
         anchor=anchor,
-        reference_note=reference_note,
+        reference_note="the publication date",
     )
 
 
@@ -223,7 +222,7 @@ def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
         node = RES[f"{fact.about}/{key}/{short_id(article)}" + (f"-{k}" if k > 1 else "")]
         g.add((subject, DATE_PROPERTIES[key], node))
         ctx.origins.setdefault(str(node), _where(fact.file, spec.line))
-        _date_claim(ctx, g, node, r, article, evidence)
+        _date_claim(g, node, r, article, evidence)
 
 
 def _add_article(ctx: _Context, article: Article) -> None:

@@ -68,9 +68,7 @@ class AppState:
         per_graph = stats.get("triples_per_graph", {})
         endpoint = request.base_url
         g = describe(endpoint, per_graph, int(stats.get("total_quads", 0)), bool(self.config.allowed_services))
-        rdflib_name = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig",
-                       "nquads": "nquads"}[fmt.key]  # fmt: skip
-        body = g.serialize(format=rdflib_name, encoding="utf-8")
+        body = g.serialize(format=fmt.rdflib, encoding="utf-8")
         return Response(body, 200, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 

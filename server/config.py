@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg import paths
@@ -36,7 +36,6 @@ class Config:
     result_cache: int = 256
     #: Query endpoint of an external SPARQL store to answer queries with (None: the built-in pyoxigraph engine).
     store: str | None = None
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Config:

@@ -13,7 +13,7 @@ import logging
 import multiprocessing as mp
 import queue
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -50,7 +50,6 @@ class QueryOutcome:
     count: int = 0
     error: str | None = None  # a syntax or evaluation error: the client's fault (400)
     not_acceptable: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class QueryTimeout(Exception):

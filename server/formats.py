@@ -15,6 +15,7 @@ class Format:
     media_type: str
     aliases: tuple[str, ...]  # values accepted by format=
     w3c: str  # the http://www.w3.org/ns/formats/ IRI, for the service description
+    rdflib: str | None = None  # rdflib's serializer name, for RDF the app serialises itself
     text: bool = True
 
     @property
@@ -30,12 +31,12 @@ SOLUTION_FORMATS: tuple[Format, ...] = (
 )
 BOOLEAN_FORMATS: tuple[Format, ...] = SOLUTION_FORMATS[:2]
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ("turtle", "ttl"), "http://www.w3.org/ns/formats/Turtle"),
-    Format("ntriples", "application/n-triples", ("nt", "ntriples", "n-triples"), "http://www.w3.org/ns/formats/N-Triples"),
-    Format("rdfxml", "application/rdf+xml", ("rdfxml", "rdf", "rdf+xml"), "http://www.w3.org/ns/formats/RDF_XML"),
-    Format("jsonld", "application/ld+json", ("jsonld", "json-ld"), "http://www.w3.org/ns/formats/JSON-LD"),
-    Format("trig", "application/trig", ("trig",), "http://www.w3.org/ns/formats/TriG"),
-    Format("nquads", "application/n-quads", ("nq", "nquads", "n-quads"), "http://www.w3.org/ns/formats/N-Quads"),
+    Format("turtle", "text/turtle", ("turtle", "ttl"), "http://www.w3.org/ns/formats/Turtle", "turtle"),
+    Format("ntriples", "application/n-triples", ("nt", "ntriples", "n-triples"), "http://www.w3.org/ns/formats/N-Triples", "nt"),
+    Format("rdfxml", "application/rdf+xml", ("rdfxml", "rdf", "rdf+xml"), "http://www.w3.org/ns/formats/RDF_XML", "xml"),
+    Format("jsonld", "application/ld+json", ("jsonld", "json-ld"), "http://www.w3.org/ns/formats/JSON-LD", "json-ld"),
+    Format("trig", "application/trig", ("trig",), "http://www.w3.org/ns/formats/TriG", "trig"),
+    Format("nquads", "application/n-quads", ("nq", "nquads", "n-quads"), "http://www.w3.org/ns/formats/N-Quads", "nquads"),
 )
 #: Media types some clients send for the same formats.
 SYNONYMS = {

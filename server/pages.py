@@ -145,8 +145,7 @@ def ontology() -> Response:
         return Response(paths.ONTOLOGY.read_bytes(), content_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
     from rdflib import Graph
 
-    rdflib_name = {"ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld", "trig": "trig", "nquads": "nquads"}[fmt.key]
-    body = Graph().parse(paths.ONTOLOGY).serialize(format=rdflib_name, encoding="utf-8")
+    body = Graph().parse(paths.ONTOLOGY).serialize(format=fmt.rdflib, encoding="utf-8")
     return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
 
 

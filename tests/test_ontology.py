@@ -60,10 +60,6 @@ def test_only_owl_2_rl_constructs_are_used():
     }  # fmt: skip
 
 
-def test_the_reasoner_finds_no_inconsistency(built):
-    assert built.ok  # build() refuses to publish when the reasoner reports an inconsistency (tests/test_reason.py)
-
-
 def test_every_mkg_term_used_in_the_data_is_declared(dataset):
     declared = set(_ontology().subjects())
     used = set()

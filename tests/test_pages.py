@@ -23,7 +23,7 @@ def test_the_home_page_lists_every_saved_question_by_tag(client):
 def test_the_home_page_loads_nothing_from_elsewhere(client):
     html = client.get("/").text
     sources = re.findall(r'(?:src|href)="([^"#]+)"', html)
-    scripts_and_styles = [s for s in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)]
+    scripts_and_styles = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
     assert scripts_and_styles and all(s.startswith("/") for s in scripts_and_styles)
     assert "/vendor/yasgui/yasgui.min.js" in sources
     assert client.get("/vendor/yasgui/yasgui.min.js").status_code == 200, "run: npm ci --prefix server/ui"
