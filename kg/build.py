@@ -14,11 +14,25 @@ from rdflib.namespace import RDF
 from kg import __version__, paths
 from kg.assemble import AnnotationErrors, Assembly, assemble
 from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
-from kg.publish import INFO, NQUADS, ONTOLOGY_HTML, REPORT, VOID_FILE, ontology_html, publish_atomically, sorted_nquads, write_dataset, write_info
+from kg.publish import (
+    FORMAT_VERSION,
+    GENERATOR,
+    INFO,
+    NQUADS,
+    ONTOLOGY_HTML,
+    REPORT,
+    VOID_FILE,
+    check_replaceable,
+    ontology_html,
+    publish_atomically,
+    sorted_nquads,
+    write_dataset,
+    write_info,
+)  # fmt: skip
 from kg.reason import infer
 from kg.stats import Stats, compute
-from kg.void import describe_dataset
 from kg.validate import ValidationReport, asserted_union, validate_dataset
+from kg.void import describe_dataset
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +105,12 @@ def is_current(out: Path, sources: Sources = Sources()) -> bool:
 
 
 def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildResult:
-    """Build and publish into ``out``; on any failure ``out`` keeps its last good content."""
+    """Build and publish into ``out``; on any failure ``out`` keeps its last good content.
+
+    Raises:
+        UnsafeOutputDirError: ``out`` holds something other than a previous build; checked first, so refusing is quick.
+    """
+    check_replaceable(out.resolve())
     assembly, report, errors = check(sources)
     if errors or assembly is None or report is None:
         return BuildResult(False, out, errors=errors)
@@ -104,6 +123,8 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
     stats = compute(ds)
     nquads = sorted_nquads(ds)
     info = {
+        "generator": GENERATOR,
+        "format_version": FORMAT_VERSION,
         "version": __version__,
         "dataset_sha256": hashlib.sha256(nquads.encode("utf-8")).hexdigest(),
         "sources_sha256": sources_digest(sources),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,12 +14,18 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg import __version__, paths
+from kg.dataset_dir import BuildInfo, open_build
+from kg.errors import NotABuildError, UnsafeOutputDirError
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
 
-    result = build(Path(args.out))
+    try:
+        result = build(Path(args.out))
+    except UnsafeOutputDirError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     if not result.ok:
         print(f"Build failed: nothing was published; {result.out} is unchanged.", file=sys.stderr)
         for line in result.errors:
@@ -48,15 +57,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from kg.publish import NQUADS
     from kg.stats import compute
 
-    nq = Path(args.data) / NQUADS
-    if not nq.exists():
-        print(f"No built dataset at {nq}: run 'minusma-kg build --out {args.data}' first.", file=sys.stderr)
+    found = built_dataset(args.data, build_default=False)
+    if found is None:
         return 1
     ds = Dataset()
-    ds.parse(nq, format="nquads")
+    ds.parse(found.nquads, format="nquads")
     print(compute(ds).render())
     return 0
 
@@ -65,18 +72,22 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from server.config import Config
     from server.wsgi import serve
 
-    data = Path(args.data)
-    if not is_current_or_build(data):
-        print("Build failed; not serving.", file=sys.stderr)
+    problem = port_problem(args.host, args.port)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
+    found = built_dataset(args.data if args.data is not None else os.environ.get("MINUSMA_KG_DATA"))
+    if found is None:
         return 1
     config = Config.from_env(
-        data=data,
+        data=found.path,
         timeout=args.timeout,
         result_limit=args.result_limit,
         workers=args.workers,
         allowed_services=tuple(args.allow_service) if args.allow_service else None,
         cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
         store=args.store,
+        base_url=args.base_url,
     )
     if config.store:
         print(f"Queries are answered by the store at {config.store}", flush=True)
@@ -87,14 +98,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from kg.publish import NQUADS, publish_to_store
+    from kg.publish import publish_to_store
 
-    data = Path(args.data)
-    if not is_current_or_build(data):
-        print("Build failed; nothing was published.", file=sys.stderr)
+    found = built_dataset(args.data)
+    if found is None:
         return 1
     try:
-        sent = publish_to_store(data / NQUADS, args.to)
+        sent = publish_to_store(found.nquads, args.to)
     except OSError as exc:
         print(f"Could not publish to {args.to}: {exc}", file=sys.stderr)
         return 1
@@ -105,8 +115,10 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from kg.queries import find_saved_query, load_saved_queries
+    from kg.queries import QueryFileError, find_saved_query, load_saved_queries
     from kg.run_query import render
+    from server.config import Config
+    from server.safety import Refused, check_query
 
     if args.list:
         for q in load_saved_queries():
@@ -120,28 +132,103 @@ def _cmd_query(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(exc.args[0], file=sys.stderr)
         return 2
-    data = Path(args.data)
-    if not is_current_or_build(data):
+    except (QueryFileError, OSError, UnicodeDecodeError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    try:  # the endpoint's rules: no update, no SERVICE call off MINUSMA_KG_ALLOWED_SERVICES
+        check_query(saved.text, Config.from_env().allowed_services)
+    except Refused as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    found = built_dataset(args.data)
+    if found is None:
         return 1
     try:
-        print(render(saved.text, data, args.format), end="")
+        print(render(saved.text, found.path, args.format), end="")
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
     return 0
 
 
-def is_current_or_build(data: Path) -> bool:
-    """Build into ``data`` unless it already holds a build of the current sources."""
-    from kg.build import build, is_current
+def built_dataset(data: str | None, build_default: bool = True) -> BuildInfo | None:
+    """The build to read, or None after saying why on stderr in one line.
 
-    if is_current(data):
-        return True
-    print(f"No current build in {data}: building it first ...", file=sys.stderr)
-    result = build(data)
+    A directory named with --data must already hold a build: building there would replace whatever the user
+    pointed at. Without --data the default directory is built first when it holds no current build.
+    """
+    path = paths.DEFAULT_OUT if data is None else Path(data)
+    try:
+        found: BuildInfo | None = open_build(path)
+    except NotABuildError as exc:
+        found, error = None, exc
+    from kg.build import is_current
+
+    stale = found is not None and not is_current(found.path)
+    if data is None and build_default and (found is None or stale):
+        return _build_default()
+    if found is None:
+        print(error, file=sys.stderr)
+        return None
+    if stale:
+        print(f"warning: {found.path} was built from older sources; `minusma-kg build --out {found.path}` updates it",
+              file=sys.stderr)  # fmt: skip
+    return found
+
+
+def _build_default() -> BuildInfo | None:
+    from kg.build import build
+
+    print(f"No current build in {paths.DEFAULT_OUT}: building it first ...", file=sys.stderr)
+    try:
+        result = build(paths.DEFAULT_OUT)
+        if result.ok:
+            return open_build(paths.DEFAULT_OUT)
+    except (UnsafeOutputDirError, NotABuildError) as exc:
+        print(exc, file=sys.stderr)
+        return None
+    print("Build failed; nothing was published.", file=sys.stderr)
     for line in result.errors:
         print(f"  {line}", file=sys.stderr)
-    return result.ok
+    return None
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 1-65535; argparse turns the error into a usage message (exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number: use 1-65535")
+    return port
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on ``host:port``, or None; checked before building and printing the URLs.
+
+    The socket is bound as gunicorn binds it (SO_REUSEADDR on POSIX): a port another process listens on is in use,
+    a port left in TIME_WAIT by a server just stopped is not (gunicorn can bind it; with the option off it could not).
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]  # fmt: skip
+    except (OSError, IndexError) as exc:
+        return f"cannot listen on {host}: {exc}; choose another --host"
+    with socket.socket(family, kind, proto) as sock:
+        if os.name == "posix":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is already in use; choose a free one with --port"
+            return f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port"
+    return None
+
+
+DATA_HELP = "built dataset directory; it must hold a build (default: build/ in the checkout, built first if stale)"
+STATS_DATA_HELP = "built dataset directory; it must hold a build (default: build/ in the checkout)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -175,18 +262,19 @@ def parser() -> argparse.ArgumentParser:
         help="print counts of a built dataset",
         description="Print triples per named graph, instances per class and the number of inferred triples.",
     )
-    s.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
+    s.add_argument("--data", default=None, metavar="DIR", help=STATS_DATA_HELP)
     s.set_defaults(func=_cmd_stats)
 
     sv = sub.add_parser(
         "serve",
         help="serve the graph through a SPARQL 1.1 endpoint",
-        description="Serve the built dataset at /sparql (SPARQL 1.1 Protocol, read-only) with waitress. Builds the "
-        "graph first when --data holds no build of the current sources. Options override MINUSMA_KG_* variables.",
+        description="Serve the built dataset at /sparql (SPARQL 1.1 Protocol, read-only) with waitress. Without "
+        "--data, builds build/ first when it holds no build of the current sources; a --data directory must already "
+        "hold a build. Options override MINUSMA_KG_* variables.",
     )
-    sv.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
+    sv.add_argument("--data", default=None, metavar="DIR", help=DATA_HELP)
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    sv.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    sv.add_argument("--port", type=port_number, default=8000, help="port (default: %(default)s)")
     sv.add_argument("--processes", type=int, default=None, help="HTTP processes (default: one per CPU)")
     sv.add_argument("--threads", type=int, default=4, help="HTTP threads per process (default: %(default)s)")
     sv.add_argument("--workers", type=int, default=None, help="query worker processes (MINUSMA_KG_WORKERS, default 2)")
@@ -196,6 +284,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="an origin allowed by CORS (repeatable; default *)")
     sv.add_argument("--store", default=None, metavar="URL",
                     help="answer queries with this external SPARQL query endpoint (MINUSMA_KG_STORE)")
+    sv.add_argument("--base-url", metavar="URL", help="public URL; the endpoint is URL/sparql (MINUSMA_KG_BASE_URL)")
     sv.set_defaults(func=_cmd_serve)
 
     pb = sub.add_parser(
@@ -205,7 +294,7 @@ def parser() -> argparse.ArgumentParser:
         "1.1 Graph Store Protocol endpoint (Oxigraph server: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data).",
     )
     pb.add_argument("--to", required=True, metavar="URL", help="the store's Graph Store Protocol endpoint")
-    pb.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
+    pb.add_argument("--data", default=None, metavar="DIR", help=DATA_HELP)
     pb.set_defaults(func=_cmd_publish)
 
     q = sub.add_parser(
@@ -217,7 +306,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("name", nargs="?", help="saved query name or number (e.g. 06 or 06-withdrawals), or a .rq file")
     q.add_argument("--list", action="store_true", help="list the saved queries with their titles")
     q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
-    q.add_argument("--data", default=str(paths.DEFAULT_OUT), help="built dataset directory (default: %(default)s)")
+    q.add_argument("--data", default=None, metavar="DIR", help=DATA_HELP)
     q.set_defaults(func=_cmd_query)
     return p
 

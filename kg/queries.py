@@ -95,12 +95,18 @@ def load_saved_queries(directory: Path = paths.QUERIES_DIR) -> list[SavedQuery]:
     return [parse_saved_query(p) for p in sorted(directory.glob("*.rq"))]
 
 
+def read_query_file(path: Path) -> SavedQuery:
+    """An ad hoc ``.rq`` file, header or not: only the saved queries in ``queries/`` must describe themselves."""
+    return SavedQuery(path.stem, path.stem, "", (), "table", path.read_text(encoding="utf-8"), path)
+
+
 def find_saved_query(name_or_file: str, directory: Path = paths.QUERIES_DIR) -> SavedQuery:
     """A saved query by name (``05-withdrawals``), by number prefix (``05``) or by file path."""
     path = Path(name_or_file)
-    if path.suffix == ".rq" and path.exists():
-        return parse_saved_query(path)
-    matches = [q for q in load_saved_queries(directory) if q.name == name_or_file or q.name.split("-")[0] == name_or_file]
+    if path.suffix == ".rq" and path.is_file():
+        in_directory = path.resolve().parent == directory.resolve()
+        return parse_saved_query(path) if in_directory else read_query_file(path)
+    matches = [q for q in load_saved_queries(directory) if name_or_file in (q.name, q.name.split("-")[0])]
     if len(matches) != 1:
         raise KeyError(f"no saved query {name_or_file!r} (see 'minusma-kg query --list')")
     return matches[0]

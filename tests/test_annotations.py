@@ -95,6 +95,7 @@ def test_a_failed_build_leaves_the_last_good_output_untouched(workspace: Path, t
     out = tmp_path / "out"
     out.mkdir()
     (out / "minusma-kg.nq").write_text("last good output\n")
+    (out / "build-info.json").write_text('{"generator": "minusma-kg", "format_version": 1}')  # a previous build's marker
     _edit(workspace / "articles" / f"{ARTICLE}.yaml", "draftedBy: france", "draftedBy: frnace")
     result = build(out, Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml"))
     assert not result.ok and any("frnace" in e for e in result.errors)

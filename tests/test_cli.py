@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
 import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from kg.cli import main
+from tests.test_publish import fake_checkout, snapshot
 
 
 def test_build_prints_counts_and_publishes(tmp_path, capsys):
@@ -106,3 +113,185 @@ def test_serve_runs_the_production_server_on_loopback(built, tmp_path):
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/sparql" in out
+
+
+# --- never lose a user's files; one clear line for every mistake -------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``python -m kg.cli`` from this checkout, as a user runs it: exit code and output, tracebacks included."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=cwd, env=env,  # noqa: S603
+                          capture_output=True, text=True, timeout=timeout)  # fmt: skip
+
+
+@pytest.fixture
+def no_build_no_serve(monkeypatch):
+    """Fail the test if a command starts a build or a server."""
+    import kg.build
+    import server.wsgi
+
+    monkeypatch.setattr(kg.build, "build", lambda *_, **__: pytest.fail("a build was started"))
+    monkeypatch.setattr(server.wsgi, "serve", lambda *_, **__: pytest.fail("the server was started"))
+
+
+def test_build_refuses_a_checkout_with_one_clear_line(tmp_path):
+    checkout = fake_checkout(tmp_path / "checkout")
+    before = snapshot(checkout)
+    done = run_cli("build", "--out", str(checkout))
+    assert done.returncode == 1
+    assert done.stderr == (f"{checkout.resolve()} holds files that are not a minusma-kg build; refusing to replace it. "
+                           "Choose an empty or new directory with --out.\n")  # fmt: skip
+    assert snapshot(checkout) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkout"]
+
+
+def test_build_refuses_before_building(tmp_path, capsys, monkeypatch):
+    import kg.build
+
+    checkout = fake_checkout(tmp_path / "checkout")
+    monkeypatch.setattr(kg.build, "check", lambda *_: pytest.fail("the build started before refusing"))
+    assert main(["build", "--out", str(checkout)]) == 1
+    assert "refusing to replace it" in capsys.readouterr().err
+
+
+READERS = [["query", "18"], ["serve", "--port", "PORT"], ["publish", "--to", "http://127.0.0.1:9/store"], ["stats"]]
+
+
+@pytest.mark.parametrize("command", READERS, ids=lambda c: c[0])
+def test_a_named_data_directory_must_hold_a_build(command, tmp_path, capsys, no_build_no_serve):
+    """--data DIR is read, never built into: a checkout, an empty or a missing directory stays as it was."""
+    command = [str(free_port()) if c == "PORT" else c for c in command]
+    checkout = fake_checkout(tmp_path / "checkout")
+    empty, missing = tmp_path / "empty", tmp_path / "missing"
+    empty.mkdir()
+    before = snapshot(checkout)
+    cases = ((checkout, "is not a minusma-kg build"), (empty, "is empty"), (missing, "no built dataset at"))
+    for data, message in cases:
+        assert main([*command, "--data", str(data)]) == 1
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err
+    assert snapshot(checkout) == before
+    assert list(empty.iterdir()) == [] and not missing.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkout", "empty"]
+
+
+def test_query_on_a_checkout_fails_without_a_traceback(tmp_path):
+    checkout = fake_checkout(tmp_path / "checkout")
+    before = snapshot(checkout)
+    done = run_cli("query", "18", "--data", str(checkout))
+    assert done.returncode == 1 and done.stdout == ""
+    assert "is not a minusma-kg build" in done.stderr and len(done.stderr.splitlines()) == 1, done.stderr
+    assert snapshot(checkout) == before
+
+
+def test_a_truncated_build_is_an_error_not_a_rebuild(built, tmp_path, capsys, no_build_no_serve):
+    copy = Path(shutil.copytree(built.out, tmp_path / "copy"))
+    nq = copy / "minusma-kg.nq"
+    nq.write_bytes(nq.read_bytes()[:-200])
+    assert main(["query", "18", "--data", str(copy)]) == 1
+    err = capsys.readouterr().err
+    assert "does not match the dataset_sha256" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_stale_build_is_used_with_a_warning(built, tmp_path, capsys, no_build_no_serve):
+    copy = Path(shutil.copytree(built.out, tmp_path / "copy"))
+    info = json.loads((copy / "build-info.json").read_text())
+    (copy / "build-info.json").write_text(json.dumps({**info, "sources_sha256": "0" * 64}))
+    assert main(["query", "18", "--data", str(copy)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "yes\n"
+    assert captured.err.startswith("warning:") and "older sources" in captured.err
+    assert len(captured.err.splitlines()) == 1
+
+
+def test_a_relative_data_directory_serves_every_route(built, tmp_path):
+    """Flask resolves a relative directory against server/; the dumps, the VoID and the ontology page must not 404."""
+    import urllib.request
+
+    shutil.copytree(built.out, tmp_path / "copy")
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--data", "copy", "--port", str(port),  # noqa: S603
+                             "--processes", "1"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline, up = time.time() + 60, False
+        while time.time() < deadline and not up and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{base}/sparql", timeout=5):  # noqa: S310
+                    up = True
+            except OSError:
+                time.sleep(0.3)
+        assert up, proc.stderr.read() if proc.poll() is not None else "the server did not answer"
+        for path in ("/dumps/minusma-kg.nq", "/.well-known/void", "/ontology"):
+            req = urllib.request.Request(base + path, headers={"Accept": "text/html"})  # noqa: S310
+            with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310
+                assert resp.status == 200 and resp.read(), path
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
+
+
+@pytest.mark.parametrize("port", ["80000", "0", "-1", "eighty"])
+def test_serve_rejects_a_port_out_of_range_as_a_usage_error(port, capsys, no_build_no_serve):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--port", port])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --port" in err and "Traceback" not in err
+
+
+def test_serve_says_when_the_port_is_in_use(built, listener, capsys, no_build_no_serve):
+    assert main(["serve", "--data", str(built.out), "--port", str(listener.port)]) == 1
+    captured = capsys.readouterr()
+    assert str(listener.port) in captured.err and "--port" in captured.err
+    assert len(captured.err.splitlines()) == 1 and "SPARQL endpoint" not in captured.out
+
+
+def test_query_runs_an_ad_hoc_file_without_a_header(built, tmp_path, capsys):
+    mine = tmp_path / "mine.rq"
+    mine.write_text("# just my own comment\n"
+                    "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/minusma-kg/ontology#Coup> }\n")  # fmt: skip
+    assert main(["query", str(mine), "--format", "json", "--data", str(built.out)]) == 0
+    assert int(json.loads(capsys.readouterr().out)["results"]["bindings"][0]["n"]["value"]) >= 1
+
+
+def test_saved_queries_still_need_their_header(tmp_path):
+    from kg.queries import QueryFileError, find_saved_query
+
+    headerless = tmp_path / "queries" / "99-mine.rq"
+    headerless.parent.mkdir()
+    headerless.write_text("ASK { ?s ?p ?o }\n")
+    with pytest.raises(QueryFileError):
+        find_saved_query(str(headerless), directory=headerless.parent)
+    assert find_saved_query(str(headerless), directory=tmp_path / "elsewhere").title == "99-mine"
+
+
+def test_query_refuses_a_service_call_off_the_allow_list(built, tmp_path, listener, capsys, monkeypatch):
+    """The command line applies the endpoint's SERVICE rule: no connection unless MINUSMA_KG_ALLOWED_SERVICES says."""
+    target = f"http://127.0.0.1:{listener.port}/"
+    federated = tmp_path / "federated.rq"
+    header = "# title: t\n# description: d\n# tags: federated\n"  # a saved query's header: it is not what stops it
+    federated.write_text(f"{header}SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}\n")
+    monkeypatch.delenv("MINUSMA_KG_ALLOWED_SERVICES", raising=False)
+    assert main(["query", str(federated), "--data", str(built.out)]) == 1
+    assert "is not allowed" in capsys.readouterr().err
+    time.sleep(0.5)
+    assert listener.connections == []
+
+    monkeypatch.setenv("MINUSMA_KG_ALLOWED_SERVICES", target)  # allowed: the query runs and calls the listener
+    main(["query", str(federated), "--data", str(built.out)])
+    deadline = time.time() + 5
+    while not listener.connections and time.time() < deadline:
+        time.sleep(0.1)
+    assert listener.connections

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from rdflib import Dataset, Graph
 
 from kg.build import build
+from kg.errors import UnsafeOutputDirError
 from kg.namespaces import ENTITIES_GRAPH, EXTERNAL_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, article_graph
+from kg.publish import PUBLISHED, STAGING_MARKER, publish_atomically
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_form_is_written_and_parses(built):
@@ -35,13 +45,17 @@ def test_two_builds_give_byte_identical_nquads(built, tmp_path):
     assert lines == sorted(lines)
 
 
-def test_rebuilding_replaces_the_output_whole(tmp_path):
+def test_building_into_an_empty_directory_then_rebuilding_replaces_the_output_whole(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
+    assert build(out).ok
+    assert json.loads((out / "build-info.json").read_text())["generator"] == "minusma-kg"
     (out / "stale.txt").write_text("from an older build")
     assert build(out).ok
     assert not (out / "stale.txt").exists()
     assert (out / "minusma-kg.nq").stat().st_size > 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging directory left beside it
+    assert not (out / STAGING_MARKER).exists()
 
 
 def test_every_core_class_has_instances(built):
@@ -67,3 +81,116 @@ def test_the_dataset_describes_itself_in_void_and_dcat(built):
     assert len(list(g.objects(dataset, DCAT.distribution))) == 3
     assert int(g.value(URIRef(LINKS_GRAPH), VOID.triples)) >= 25
     assert len(list(g.objects(dataset, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))) == 5
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory`` with its bytes, to show that nothing was touched."""
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def fake_checkout(directory: Path) -> Path:
+    (directory / "kg").mkdir(parents=True)
+    (directory / "README.md").write_text("# my project\n")
+    (directory / "kg" / "x.py").write_text("print('mine')\n")
+    return directory
+
+
+def write_one_file(directory: Path) -> None:
+    (directory / "build-info.json").write_text(json.dumps({"generator": "minusma-kg", "format_version": 1}))
+
+
+def snapshot_of(write) -> dict[str, bytes]:
+    """What ``write`` puts in an empty directory."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        write(Path(d))
+        return snapshot(Path(d))
+
+
+def test_build_refuses_a_directory_of_user_files_before_any_work(tmp_path, monkeypatch):
+    import kg.build
+
+    checkout = fake_checkout(tmp_path / "checkout")
+    before = snapshot(checkout)
+    monkeypatch.setattr(kg.build, "check", lambda *_: pytest.fail("the build started before refusing"))
+    with pytest.raises(UnsafeOutputDirError) as caught:
+        build(checkout)
+    assert str(caught.value) == (f"{checkout.resolve()} holds files that are not a minusma-kg build; refusing to "
+                                 "replace it. Choose an empty or new directory with --out.")  # fmt: skip
+    assert snapshot(checkout) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkout"]
+
+
+def test_publish_refuses_user_files_and_a_plain_file(tmp_path):
+    checkout = fake_checkout(tmp_path / "checkout")
+    before = snapshot(checkout)
+    with pytest.raises(UnsafeOutputDirError, match="not a minusma-kg build"):
+        publish_atomically(checkout, lambda d: pytest.fail("wrote before refusing"))
+    assert snapshot(checkout) == before
+    with pytest.raises(UnsafeOutputDirError, match="not a directory"):
+        publish_atomically(checkout / "README.md", write_one_file)
+    assert snapshot(checkout) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["checkout"]
+
+
+def test_publish_checks_again_just_before_the_swap(tmp_path):
+    """A file that appears in the output while the build runs stops the swap; the staging directory goes."""
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def write(directory: Path) -> None:
+        write_one_file(directory)
+        (out / "notes.txt").write_text("written meanwhile")
+
+    with pytest.raises(UnsafeOutputDirError):
+        publish_atomically(out, write)
+    assert snapshot(out) == {"notes.txt": b"written meanwhile"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_legacy_build_is_replaced_only_if_it_holds_nothing_else(built, tmp_path):
+    legacy = Path(shutil.copytree(built.out, tmp_path / "legacy"))
+    info = json.loads((legacy / "build-info.json").read_text())
+    del info["generator"], info["format_version"]
+    (legacy / "build-info.json").write_text(json.dumps(info))
+    assert {p.name for p in legacy.iterdir()} <= PUBLISHED
+    publish_atomically(legacy, write_one_file)
+    assert snapshot(legacy) == snapshot_of(write_one_file)
+
+    mixed = Path(shutil.copytree(built.out, tmp_path / "mixed"))
+    (mixed / "build-info.json").write_text(json.dumps(info))
+    (mixed / "notes.txt").write_text("mine")
+    before = snapshot(mixed)
+    with pytest.raises(UnsafeOutputDirError):
+        publish_atomically(mixed, write_one_file)
+    assert snapshot(mixed) == before
+
+
+def test_a_killed_build_leaves_staging_that_the_next_build_removes(built, tmp_path):
+    """Only directories that carry the staging marker (or old ones that hold a build) are removed."""
+    out = tmp_path / "out"
+    killed = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import os, sys; from pathlib import Path; from kg.publish import publish_atomically; "
+         "publish_atomically(Path(sys.argv[1]), lambda d: os._exit(9))", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert killed.returncode == 9, killed.stderr
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".out.new-")]
+    assert len(left) == 1 and (left[0] / STAGING_MARKER).is_file()
+
+    look_alikes = [tmp_path / ".out.new-mine", tmp_path / ".out.old-mine"]
+    for d in look_alikes:
+        d.mkdir()
+        (d / "notes.txt").write_text("mine, not a build's")
+    shutil.copytree(built.out, tmp_path / ".out.old-previous")  # killed between the rename and its marker
+    running = tmp_path / ".out.new-running"  # a build still running (this process) keeps its directory
+    running.mkdir()
+    (running / STAGING_MARKER).write_text(json.dumps({"pid": os.getpid()}))
+    before = {d.name: snapshot(d) for d in [*look_alikes, running]}
+
+    publish_atomically(out, write_one_file)
+    assert snapshot(out) == snapshot_of(write_one_file)
+    assert {d.name: snapshot(d) for d in [*look_alikes, running]} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", *before])
+

@@ -1,0 +1,73 @@
+"""Open a built dataset directory, or say in one line why it is not one (missing, empty, incomplete, truncated)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import NotABuildError
+from kg.publish import INFO, NQUADS
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """A checked build: where it is, its build-info.json and the dataset's digest (the version clients cache by)."""
+
+    path: Path
+    info: dict
+    nquads: Path
+    version: str
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def open_build(path: Path | str) -> BuildInfo:
+    """The build in ``path``, checked whole: a server or query must not run on a partial or foreign directory.
+
+    Raises:
+        NotABuildError: the message names the directory, what is wrong and what to do.
+    """
+    directory = Path(path).resolve()
+    rebuild = f"run `minusma-kg build --out {directory}`"
+    if not directory.exists():
+        raise NotABuildError(f"no built dataset at {directory}; {rebuild}")
+    if not directory.is_dir():
+        raise NotABuildError(f"{directory} is not a directory, so not a built dataset; give a directory built by "
+                             "`minusma-kg build --out DIR`")  # fmt: skip
+    try:
+        empty = not any(directory.iterdir())
+    except OSError as exc:
+        raise NotABuildError(f"cannot read {directory} ({exc.strerror})") from exc
+    if empty:
+        raise NotABuildError(f"{directory} is empty: no built dataset there; {rebuild}")
+    info_file = directory / INFO
+    if not info_file.is_file():
+        raise NotABuildError(f"{directory} is not a minusma-kg build (it has no {INFO}); give a directory built by "
+                             "`minusma-kg build --out DIR`")  # fmt: skip
+    try:
+        info = json.loads(info_file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise NotABuildError(f"cannot read {info_file} ({exc.strerror}); {rebuild}") from exc
+    except ValueError as exc:
+        raise NotABuildError(f"{info_file} is not valid JSON ({exc}); {rebuild}") from exc
+    if not isinstance(info, dict) or not isinstance(info.get("dataset_sha256"), str):
+        raise NotABuildError(f"{info_file} has no dataset_sha256, so it was not written by a build; {rebuild}")
+    nquads = directory / NQUADS
+    if not nquads.is_file():
+        raise NotABuildError(f"{directory} holds no {NQUADS}: the build is incomplete; {rebuild}")
+    try:
+        digest = _sha256(nquads)
+    except OSError as exc:
+        raise NotABuildError(f"cannot read {nquads} ({exc.strerror}); {rebuild}") from exc
+    if digest != info["dataset_sha256"]:
+        raise NotABuildError(f"{nquads} does not match the dataset_sha256 in {INFO} (truncated or changed after the "
+                             f"build); {rebuild}")  # fmt: skip
+    return BuildInfo(directory, info, nquads, digest)
