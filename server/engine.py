@@ -4,15 +4,20 @@ pyoxigraph evaluates a query in Rust and cannot be interrupted from Python, so a
 query would keep a core busy for ever. Each worker process holds its own in-memory copy of the dataset (a few
 thousand quads load in milliseconds); a query that overruns the timeout gets its worker killed and replaced,
 and the other workers go on answering.
+
+Heavy queries must not starve light ones: a query never waits for a worker (when every worker of its lane is
+busy the caller is told at once, and answers 503 with Retry-After), and a reserve of workers serves only the
+pages and the saved questions, so a flood of runaway queries cannot stall them. Workers run sandboxed
+(:mod:`server.sandbox`): no network unless SERVICE calls are allowed, and a memory cap.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import multiprocessing as mp
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +42,10 @@ class QueryJob:
     boolean_format: str | None = "json"
     graph_format: str | None = "turtle"
     limit: int = 10_000
+    #: Most bytes of a serialised answer; a longer one is cut (at a row boundary) and says so.
+    max_bytes: int = 64 * 1024 * 1024
+    #: Variables bound to IRIs before evaluation (SEP-0007 substitution): user input as terms, never as text.
+    bindings: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -46,7 +55,8 @@ class QueryOutcome:
     kind: Kind | None
     body: bytes = b""
     format: str | None = None
-    truncated: bool = False
+    truncated: bool = False  # cut at job.limit rows or job.max_bytes bytes
+    truncated_by: Literal["rows", "bytes"] | None = None
     count: int = 0
     error: str | None = None  # a syntax or evaluation error: the client's fault (400)
     not_acceptable: bool = False
@@ -57,7 +67,19 @@ class QueryTimeout(Exception):
 
 
 class EngineBusy(Exception):
-    """Every worker stayed busy for the whole timeout."""
+    """Every worker of the query's lane is busy; the client should retry shortly."""
+
+
+class WorkerCrashed(Exception):
+    """The worker running the query died (a crash in the engine, or its memory cap); it was replaced."""
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """How each query worker process confines itself before it loads the data."""
+
+    deny_network: bool = True
+    max_memory: int = 0  # bytes of address space; 0: unlimited
 
 
 def load_store(nquads: Path) -> ox.Store:
@@ -123,10 +145,15 @@ def _serialize_graph(triples: list[ox.Triple], fmt: str) -> bytes:
 def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
     """Evaluate one query and serialise its result in the negotiated format, at most ``job.limit`` rows."""
     kwargs: dict[str, Any] = {}
-    if job.default_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs] or [ox.DefaultGraph()]
-    if job.named_graphs is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    try:
+        if job.default_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs] or [ox.DefaultGraph()]
+        if job.named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        if job.bindings:
+            kwargs["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in job.bindings}
+    except ValueError as exc:
+        return QueryOutcome(None, error=f"Not an IRI: {exc}")
     try:
         return serialize_result(store.query(job.query, **kwargs), job)
     except SyntaxError as exc:
@@ -135,8 +162,36 @@ def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
         return QueryOutcome(None, error=f"SPARQL evaluation error: {exc}")
 
 
+def _take(items: Any, job: QueryJob, size: Any) -> tuple[list[Any], Literal["rows", "bytes"] | None]:
+    """At most ``job.limit`` items whose N-Triples size stays within ``job.max_bytes``, read lazily.
+
+    Reading stops at the first item past a bound, so a query that would produce gigabytes costs the worker
+    no more than the cap.
+    """
+    taken: list[Any] = []
+    total = 0
+    for item in items:
+        if len(taken) == job.limit:
+            return taken, "rows"
+        total += size(item)
+        if total > job.max_bytes:
+            return taken, "bytes"
+        taken.append(item)
+    return taken, None
+
+
+def _fit(items: list[Any], max_bytes: int, write: Any) -> tuple[bytes, int]:
+    """Serialise ``items``; drop rows from the end until the body fits in ``max_bytes``."""
+    n = len(items)
+    body = write(items)
+    while len(body) > max_bytes and n > 0:
+        n = min(n - 1, int(n * max_bytes / len(body) * 0.95))
+        body = write(items[:n])
+    return body, n
+
+
 def serialize_result(result: Any, job: QueryJob) -> QueryOutcome:
-    """Cap and serialise a pyoxigraph result (boolean, solutions or triples) in the negotiated format."""
+    """Cap (rows and bytes) and serialise a pyoxigraph result (boolean, solutions, triples) in the negotiated format."""
     if isinstance(result, ox.QueryBoolean | bool):
         if job.boolean_format is None:
             return QueryOutcome("boolean", not_acceptable=True)
@@ -144,20 +199,28 @@ def serialize_result(result: Any, job: QueryJob) -> QueryOutcome:
     if isinstance(result, ox.QuerySolutions):
         if job.solution_format is None:
             return QueryOutcome("solutions", not_acceptable=True)
+        fmt = job.solution_format
         variables = [v.value for v in result.variables]
-        rows = list(itertools.islice(result, job.limit + 1))
-        body = _serialize_solutions(variables, rows[: job.limit], job.solution_format)
-        return QueryOutcome("solutions", body, job.solution_format, len(rows) > job.limit, min(len(rows), job.limit))
+        rows, cut = _take(result, job, lambda row: sum(len(str(row[v])) + 1 for v in variables) + 1)
+        body, n = _fit(rows, job.max_bytes, lambda items: _serialize_solutions(variables, items, fmt))
+        cut = cut or ("bytes" if n < len(rows) else None)
+        return QueryOutcome("solutions", body, fmt, cut is not None, cut, n)
     if job.graph_format is None:
         return QueryOutcome("graph", not_acceptable=True)
-    triples = list(itertools.islice(result, job.limit + 1))
-    body = _serialize_graph(triples[: job.limit], job.graph_format)
-    return QueryOutcome("graph", body, job.graph_format, len(triples) > job.limit, min(len(triples), job.limit))
+    gfmt = job.graph_format
+    triples, cut = _take(result, job, lambda t: len(str(t)) + 3)
+    body, n = _fit(triples, job.max_bytes, lambda items: _serialize_graph(items, gfmt))
+    cut = cut or ("bytes" if n < len(triples) else None)
+    return QueryOutcome("graph", body, gfmt, cut is not None, cut, n)
 
 
-def _worker_main(conn: Any, nquads: str) -> None:  # pragma: no cover - runs in the child process
+def _worker_main(conn: Any, nquads: str, settings: WorkerSettings) -> None:  # pragma: no cover - child process
+    from server import sandbox
+
+    sandboxed = sandbox.deny_network() if settings.deny_network else False
+    sandbox.limit_memory(settings.max_memory)
     store = load_store(Path(nquads))
-    conn.send("ready")
+    conn.send(("ready", sandboxed))
     while True:
         try:
             job = conn.recv()
@@ -167,16 +230,25 @@ def _worker_main(conn: Any, nquads: str) -> None:  # pragma: no cover - runs in 
 
 
 class _Worker:
-    def __init__(self, ctx: Any, nquads: Path) -> None:
+    def __init__(self, ctx: Any, nquads: Path, settings: WorkerSettings) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, str(nquads)), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, str(nquads), settings), daemon=True)
         self.process.start()
         child.close()
+        self.sandboxed = False
 
     def wait_ready(self, timeout: float) -> None:
-        if not self.conn.poll(timeout) or self.conn.recv() != "ready":
+        try:
+            message = self.conn.recv() if self.conn.poll(timeout) else None
+        except (EOFError, OSError):
+            message = None
+        if not (isinstance(message, tuple) and message[0] == "ready"):
             self.kill()
             raise RuntimeError("a query worker did not start")
+        self.sandboxed = bool(message[1])
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
 
     def kill(self) -> None:
         self.process.kill()
@@ -184,65 +256,111 @@ class _Worker:
         self.conn.close()
 
 
-class Engine:
-    """A pool of query workers over one published dataset."""
+class _Lane:
+    """Workers that serve one kind of caller; a caller takes an idle one or none, never waits."""
 
-    def __init__(self, nquads: Path, workers: int = 2, start_timeout: float = 60.0) -> None:
+    def __init__(self) -> None:
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.size = 0
+
+
+class Engine:
+    """A pool of query workers over one published dataset: ``workers`` for anyone, ``reserved`` for pages.
+
+    Workers are started from ``nquads``, which must not change while the engine runs (the server pins a
+    snapshot of the build it started with), so a replacement worker serves the same version as the others.
+    """
+
+    def __init__(
+        self,
+        nquads: Path,
+        workers: int = 2,
+        reserved: int = 1,
+        settings: WorkerSettings | None = None,
+        start_timeout: float = 60.0,
+    ) -> None:
         self.nquads = nquads
+        self.settings = settings or WorkerSettings()
         self._ctx = mp.get_context("spawn")  # no fork of a threaded server
-        self._idle: queue.Queue[_Worker] = queue.Queue()
         self._start_timeout = start_timeout
         self._closed = False
-        started = [_Worker(self._ctx, nquads) for _ in range(max(1, workers))]
-        for w in started:
+        self._lanes = {"general": _Lane(), "reserved": _Lane()}
+        lanes = (("general", max(1, workers)), ("reserved", max(0, reserved)))
+        started = [(lane, _Worker(self._ctx, nquads, self.settings)) for lane, n in lanes for _ in range(n)]
+        for lane, w in started:
             w.wait_ready(start_timeout)
-            self._idle.put(w)
-        self.size = len(started)
+            self._lanes[lane].idle.put(w)
+            self._lanes[lane].size += 1
+        self.sandboxed = all(w.sandboxed for _, w in started)
 
-    def _replace(self) -> None:
+    def _replace(self, lane: str) -> None:
+        """Start a worker in the background to take a dead one's place, retrying with backoff until it starts."""
+
         def start() -> None:
-            if self._closed:
+            delay = 0.5
+            while not self._closed:
+                try:
+                    w = _Worker(self._ctx, self.nquads, self.settings)
+                    w.wait_ready(self._start_timeout)
+                except Exception:
+                    log.exception("could not start a query worker; retrying in %.1f s", delay)
+                    time.sleep(delay)
+                    delay = min(delay * 2, 30.0)
+                    continue
+                if self._closed:
+                    w.kill()
+                else:
+                    self._lanes[lane].idle.put(w)
                 return
-            try:
-                w = _Worker(self._ctx, self.nquads)
-                w.wait_ready(self._start_timeout)
-            except Exception:  # pragma: no cover - logged, the pool is one worker short
-                if not self._closed:
-                    log.exception("could not replace a query worker")
-                return
-            if self._closed:
-                w.kill()
-            else:
-                self._idle.put(w)
 
         threading.Thread(target=start, daemon=True).start()
 
-    def run(self, job: QueryJob, timeout: float) -> QueryOutcome:
-        """Run ``job``; raise :class:`QueryTimeout` if it takes longer than ``timeout`` seconds."""
-        try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty as exc:
-            raise EngineBusy("every query worker is busy") from exc
+    def _take(self, reserved: bool) -> tuple[str, _Worker]:
+        """An idle, live worker: from the reserve first for pages, from the general lane otherwise."""
+        for lane in ("reserved", "general") if reserved else ("general",):
+            idle = self._lanes[lane].idle
+            while True:
+                try:
+                    worker = idle.get_nowait()
+                except queue.Empty:
+                    break
+                if worker.alive():
+                    return lane, worker
+                log.warning("an idle query worker had died; replacing it")
+                worker.kill()
+                self._replace(lane)
+        raise EngineBusy("every query worker is busy")
+
+    def run(self, job: QueryJob, timeout: float, reserved: bool = False) -> QueryOutcome:
+        """Run ``job``; the timeout counts from when a worker starts on it, as no job waits in a queue.
+
+        Raises:
+            EngineBusy: no idle worker in the lanes this caller may use.
+            QueryTimeout: the query ran longer than ``timeout`` seconds; its worker was killed and replaced.
+            WorkerCrashed: the worker died while running the query; it was replaced.
+        """
+        lane, worker = self._take(reserved)
         try:
             worker.conn.send(job)
             if worker.conn.poll(timeout):
                 outcome = worker.conn.recv()
-                self._idle.put(worker)
+                self._lanes[lane].idle.put(worker)
                 return outcome
-        except (EOFError, OSError, BrokenPipeError):
-            log.warning("a query worker died; replacing it")
+        except (EOFError, OSError) as exc:
+            log.warning("a query worker died while running a query; replacing it")
             worker.kill()
-            self._replace()
-            raise
+            self._replace(lane)
+            raise WorkerCrashed("the query worker stopped while running this query") from exc
         log.warning("query ran past %.1fs; killing its worker", timeout)
         worker.kill()
-        self._replace()
+        self._replace(lane)
         raise QueryTimeout(f"the query ran for more than {timeout:g} s and was stopped")
 
     def close(self) -> None:
         self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                return
+        for lane in self._lanes.values():
+            while True:
+                try:
+                    lane.idle.get_nowait().kill()
+                except queue.Empty:
+                    break

@@ -13,13 +13,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
 from kg import paths
 from kg.namespaces import GRAPH, MKG, PREFIXES, RES
 from kg.publish import NQUADS, ONTOLOGY_HTML, TRIG, TURTLE, VOID_FILE
 from kg.queries import load_saved_queries
-from server.engine import QueryJob
+from server.engine import EngineBusy, QueryJob, QueryTimeout, WorkerCrashed
 from server.formats import GRAPH_FORMATS, negotiate
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
@@ -29,13 +30,53 @@ DUMPS = {TRIG: "application/trig", NQUADS: "application/n-quads", TURTLE: "text/
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-def _select(query: str) -> list[dict[str, dict[str, str]]]:
-    """Run a SELECT through the same engine as /sparql; the pages show what a client would get."""
+def _select(query: str, **bindings: str) -> list[dict[str, dict[str, str]]]:
+    """Run a SELECT through the same engine as /sparql; the pages show what a client would get.
+
+    ``bindings`` give variables their IRIs as terms (never pasted into the text); the pages' queries are known
+    and light, so they run on the workers kept back from ad hoc queries.
+    """
     state = current_app.extensions["minusma-kg"]
-    outcome = state.engine.run(QueryJob(query, limit=5000), state.config.timeout)
+    job = QueryJob(query, limit=5000, bindings=tuple(bindings.items()))
+    try:
+        outcome = state.engine.run(job, state.config.timeout, reserved=True)
+    except (EngineBusy, WorkerCrashed):
+        abort(503, "The server is busy; try again in a moment.")
+    except QueryTimeout:
+        abort(503, "This page took too long to compute; try again in a moment.")
     if outcome.error:
         raise RuntimeError(outcome.error)
     return json.loads(outcome.body)["results"]["bindings"]
+
+
+def resource_iri(local: str) -> str | None:
+    """The IRI ``/resource/<local>`` stands for, if it is a well-formed IRI; None for anything else.
+
+    Whatever the path holds (spaces, quotes, braces, '>', NUL, bytes that are not UTF-8) it is only ever
+    checked here and then bound as a term.
+    """
+    if not local or any(ord(c) < 0x20 or c in ' <>"{}|^`\\' for c in local):
+        return None
+    try:
+        local.encode("utf-8")
+        return ox.NamedNode(str(RES) + local).value
+    except (ValueError, UnicodeError):
+        return None
+
+
+_KNOWN = "ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }"
+
+
+def _ask(query: str, **bindings: str) -> bool:
+    state = current_app.extensions["minusma-kg"]
+    job = QueryJob(query, bindings=tuple(bindings.items()))
+    try:
+        outcome = state.engine.run(job, state.config.timeout, reserved=True)
+    except (EngineBusy, WorkerCrashed, QueryTimeout):
+        abort(503, "The server is busy; try again in a moment.")
+    if outcome.error:
+        raise RuntimeError(outcome.error)
+    return bool(json.loads(outcome.body)["boolean"])
 
 
 def short(iri: str) -> str:
@@ -61,7 +102,7 @@ def local_href(iri: str) -> str | None:
 def _labels(iris: set[str]) -> dict[str, str]:
     if not iris:
         return {}
-    values = " ".join(f"<{i}>" for i in sorted(iris))
+    values = " ".join(str(ox.NamedNode(i)) for i in sorted(iris))  # IRIs from the data, written by pyoxigraph
     rows = _select(f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} ?s <{LABEL}> ?l }} GROUP BY ?s")
     return {r["s"]["value"]: r["label"]["value"] for r in rows if "label" in r}
 
@@ -159,23 +200,28 @@ def _wants_rdf() -> bool:
 
 @blueprint.get("/resource/<path:local>")
 def resource(local: str) -> Response | str:
-    """A resource of the graph: everything said about it, by whom, with the evidence."""
-    iri = str(RES) + local
+    """A resource of the graph: everything said about it, by whom, with the evidence; 404 in every format if unknown."""
+    iri = resource_iri(local)
+    if iri is None or not _ask(_KNOWN, iri=iri):
+        abort(404, f"No resource {RES}{local} in this graph.")
     if _wants_rdf():
         from server.protocol import ProtocolRequest, answer
 
-        q = f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }}"
-        response = answer(ProtocolRequest(q, (), (), request.args.get("format")))
+        q = "CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"
+        response = answer(ProtocolRequest(q, (), (), request.args.get("format")), bindings=(("iri", iri),), reserved=True)
         response.headers["Vary"] = "Accept"
         return response
-    outgoing = _select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}")
-    incoming = _select(f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> }} FILTER(?g != <{GRAPH['inferred']}>) }} LIMIT 300")
-    if not outgoing and not incoming:
-        abort(404, f"No resource {iri} in this graph.")
+    # a substituted variable must be projected (pyoxigraph's rule), hence ?iri in each SELECT
+    outgoing = _select("SELECT ?iri ?p ?o ?g WHERE { GRAPH ?g { ?iri ?p ?o } }", iri=iri)
+    incoming = _select(
+        f"SELECT DISTINCT ?iri ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p ?iri }} FILTER(?g != <{GRAPH['inferred']}>) }} LIMIT 300",
+        iri=iri,
+    )
     evidence = _select(
         "PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
-        f"SELECT DISTINCT ?text ?article ?line WHERE {{ <{iri}> mkg:evidence ?ev . ?ev mkg:evidenceText ?text ; "
-        "prov:wasQuotedFrom ?article OPTIONAL { ?ev mkg:sourceLine ?line } } ORDER BY ?article ?line"
+        "SELECT DISTINCT ?iri ?text ?article ?line WHERE { ?iri mkg:evidence ?ev . ?ev mkg:evidenceText ?text ; "
+        "prov:wasQuotedFrom ?article OPTIONAL { ?ev mkg:sourceLine ?line } } ORDER BY ?article ?line",
+        iri=iri,
     )
     iris = {iri}
     for row in outgoing:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from server.engine import EngineBusy, QueryJob, QueryTimeout
+from server.admission import TooManyForClient
+from server.engine import EngineBusy, QueryJob, QueryTimeout, WorkerCrashed
 from server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, acceptable, negotiate
-from server.safety import Refused, check_query
+from server.safety import Limits, Refused, check_query
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("sparql", __name__)
@@ -62,8 +65,20 @@ def parse_request() -> ProtocolRequest:
         raise Refused(400, "Exactly one 'query' parameter is allowed; this request has several.")
     default_graphs = tuple(params.getlist("default-graph-uri")) or tuple(request.args.getlist("default-graph-uri"))
     named_graphs = tuple(params.getlist("named-graph-uri")) or tuple(request.args.getlist("named-graph-uri"))
+    for name, values in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for value in values:
+            _check_graph_iri(name, value)
     fmt = params.get("format") or request.args.get("format")
     return ProtocolRequest(queries[0] if queries else None, default_graphs, named_graphs, fmt)
+
+
+def _check_graph_iri(parameter: str, value: str) -> None:
+    """A dataset parameter must be an absolute IRI, written without angle brackets."""
+    try:
+        ox.NamedNode(value)
+    except ValueError as exc:
+        message = f"{parameter}={value!r} is not an absolute IRI ({exc}); give the graph's IRI without <>."
+        raise Refused(400, message) from None
 
 
 def _dataset(req: ProtocolRequest) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -85,15 +100,19 @@ def sparql() -> Response:
             raise Refused(413, f"The query is longer than {config.max_request_bytes} bytes.")
         if not req.query.strip():
             raise Refused(400, "The query is empty.")
-        check_query(req.query, config.allowed_services)
+        check_query(req.query, config.allowed_services, Limits(max_depth=config.max_depth))
     except Refused as exc:
         return _text(exc.status, str(exc))
 
-    return answer(req)
+    return answer(req, reserved=req.query in state.known)
 
 
-def answer(req: ProtocolRequest) -> Response:
-    """Run a checked query and answer in the negotiated format; shared by /sparql and the resource pages."""
+def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), reserved: bool = False) -> Response:
+    """Run a checked query and answer in the negotiated format; shared by /sparql and the resource pages.
+
+    ``bindings`` bind variables to IRIs (user input as terms, never as query text); ``reserved`` lets a query
+    known to be light (a page's, a saved question) use the workers kept back from ad hoc queries.
+    """
     state = current_app.extensions["minusma-kg"]
     config = state.config
     accept = request.accept_mimetypes
@@ -110,6 +129,8 @@ def answer(req: ProtocolRequest) -> Response:
         boolean.key if boolean else None,
         graph.key if graph else None,
         config.result_limit,
+        config.max_result_bytes,
+        bindings,
     )
     etag = hashlib.sha256(repr((state.version, job)).encode("utf-8")).hexdigest()[:32]
     if request.method == "GET" and etag in request.if_none_match:
@@ -118,12 +139,24 @@ def answer(req: ProtocolRequest) -> Response:
     if cached is not None:
         body, content_type, headers = cached
         return Response(body, status=200, content_type=content_type, headers=headers)
+    # the saved questions and the pages are light and bounded by the reserve: only ad hoc queries count per client
+    slot = nullcontext() if reserved else state.slots.slot(request.remote_addr or "")
     try:
-        outcome = state.engine.run(job, config.timeout)
-    except QueryTimeout as exc:
-        return _text(503, f"Query timed out: {exc}. Narrow it (add a LIMIT, more specific patterns) and try again.")
+        with slot:
+            outcome = state.engine.run(job, config.timeout, reserved=reserved)
+    except TooManyForClient:
+        return _text(
+            429, f"You are already running {config.per_client} queries; wait for one to finish.", **{"Retry-After": "1"}
+        )
     except EngineBusy:
         return _text(503, "Every query worker is busy; try again shortly.", **{"Retry-After": "1"})
+    except QueryTimeout as exc:
+        return _text(503, f"Query timed out: {exc}. Narrow it (add a LIMIT, more specific patterns) and try again.")
+    except WorkerCrashed as exc:
+        return _text(
+            503, f"The query could not be completed: {exc} (too large for its memory, or an engine crash). "
+            "Narrow it and try again.", **{"Retry-After": "1"},
+        )  # fmt: skip
     if outcome.error:
         return _text(400, outcome.error)
     if outcome.not_acceptable:
@@ -136,7 +169,9 @@ def answer(req: ProtocolRequest) -> Response:
         "Vary": "Accept, Accept-Encoding",
         "X-Result-Count": str(outcome.count),
     }
-    if outcome.truncated:
+    if outcome.truncated_by == "bytes":
+        headers["X-Result-Truncated"] = f"true; max-bytes={config.max_result_bytes}"
+    elif outcome.truncated:
         headers["X-Result-Truncated"] = f"true; limit={config.result_limit}"
     state.cache.put(etag, (outcome.body, fmt.content_type, headers))
     return Response(outcome.body, status=200, content_type=fmt.content_type, headers=headers)

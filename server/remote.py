@@ -18,6 +18,19 @@ from server.engine import QueryJob, QueryOutcome, QueryTimeout, serialize_result
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 
 
+def _bind(job: QueryJob) -> str:
+    """The query with its bindings as a trailing VALUES clause (the protocol has no other way to send them).
+
+    Each IRI is written by pyoxigraph's own N-Triples serialiser after it validated the IRI, so no binding can
+    close the term and add query text.
+    """
+    if not job.bindings:
+        return job.query
+    names = " ".join(f"?{name}" for name, _ in job.bindings)
+    terms = " ".join(str(ox.NamedNode(iri)) for _, iri in job.bindings)
+    return f"{job.query}\nVALUES ({names}) {{ ({terms}) }}"
+
+
 class RemoteStore:
     """A query backend that forwards to a store's SPARQL query endpoint."""
 
@@ -26,8 +39,9 @@ class RemoteStore:
     def __init__(self, query_url: str) -> None:
         self.query_url = query_url
 
-    def run(self, job: QueryJob, timeout: float) -> QueryOutcome:
-        params: list[tuple[str, str]] = [("query", job.query)]
+    def run(self, job: QueryJob, timeout: float, reserved: bool = False) -> QueryOutcome:
+        """Forward ``job``; the store has its own pool, so ``reserved`` changes nothing here."""
+        params: list[tuple[str, str]] = [("query", _bind(job))]
         params += [("default-graph-uri", g) for g in job.default_graphs or ()]
         params += [("named-graph-uri", g) for g in job.named_graphs or ()]
         if job.default_graphs is not None and not job.default_graphs:
