@@ -1,0 +1,268 @@
+"""The server as `minusma-kg serve` runs it (uvicorn, query workers), under hostile and careless clients.
+
+Every test talks to a real server process on a loopback port; loads are bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+
+import pytest
+
+from kg.queries import load_saved_queries
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Served:
+    """A running `minusma-kg serve` and the directory it was started on."""
+
+    process: subprocess.Popen
+    data: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(self, path: str, data: bytes | None = None, headers: dict[str, str] | None = None,
+                timeout: float = 30) -> tuple[int, Message, bytes]:  # fmt: skip
+        req = urllib.request.Request(self.url + path, data=data, headers=headers or {})  # noqa: S310 - loopback
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:  # noqa: S310 - loopback only
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers, err.read()
+
+    def query(
+        self, query: str, accept: str = "application/sparql-results+json", **kw: float
+    ) -> tuple[int, Message, bytes]:
+        body = urllib.parse.urlencode({"query": query}).encode()
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        return self.request("/sparql", body, headers, **kw)
+
+    def tree_rss(self) -> int:
+        """Resident memory of the server and all its descendant processes, in bytes."""
+        total, todo = 0, [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                total += int(next(x for x in status.splitlines() if x.startswith("VmRSS")).split()[1]) * 1024
+                for task in Path(f"/proc/{pid}/task").iterdir():
+                    todo += [int(c) for c in (task / "children").read_text().split()]
+            except (OSError, StopIteration):
+                continue
+        return total
+
+
+def _serve(data: Path, **env: str) -> Served:
+    port = _free_port()
+    environ = {**os.environ, "MINUSMA_KG_TIMEOUT": "3", "MINUSMA_KG_WORKERS": "2", "MINUSMA_KG_RESERVED_WORKERS": "1",
+               "MINUSMA_KG_PER_CLIENT": "2", "MINUSMA_KG_RESULT_CACHE": "0", **env}  # fmt: skip
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port), "--processes", "1"],
+        env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    served = Served(process, data, port)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"serve exited: {process.stdout.read().decode() if process.stdout else ''}")
+        try:
+            if served.request("/sparql", timeout=2)[0] == 200:
+                return served
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("serve did not start")
+
+
+def _stop(served: Served) -> None:
+    served.process.terminate()
+    try:
+        served.process.wait(15)
+    except subprocess.TimeoutExpired:
+        served.process.kill()
+        served.process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def server(built, tmp_path_factory) -> Iterator[Served]:
+    data = tmp_path_factory.mktemp("serving") / "build"
+    shutil.copytree(built.out, data)
+    served = _serve(data, MINUSMA_KG_MAX_RESULT_BYTES=str(1_000_000))
+    yield served
+    _stop(served)
+
+
+def _probe(server: Served) -> list[tuple[str, int, float]]:
+    """Light requests a student makes: a saved question, a page, a resource page, a static file."""
+    saved = load_saved_queries()[0].text
+    timings = []
+    for name, call in (
+        ("saved question", lambda: server.query(saved)),
+        ("home page", lambda: server.request("/")),
+        ("resource page", lambda: server.request("/resource/coup-2020")),
+        ("static file", lambda: server.request("/static/app.css")),
+    ):
+        start = time.monotonic()
+        status = call()[0]
+        timings.append((name, status, time.monotonic() - start))
+    return timings
+
+
+@pytest.mark.slow
+def test_light_requests_are_answered_while_twenty_slow_clients_dawdle(server):
+    dawdlers = []
+    try:
+        for i in range(20):
+            s = socket.create_connection(("127.0.0.1", server.port))
+            s.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: " + str(i).encode())  # no end
+            dawdlers.append(s)
+        for _ in range(5):  # and slow bodies: a promised 1000 bytes that never come
+            s = socket.create_connection(("127.0.0.1", server.port))
+            s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                      b"Content-Length: 1000\r\n\r\nASK")  # fmt: skip
+            dawdlers.append(s)
+        time.sleep(0.5)
+        for name, status, seconds in _probe(server):
+            assert status == 200, name
+            assert seconds < 1.0, f"{name} took {seconds:.2f} s while slow clients dawdled"
+    finally:
+        for s in dawdlers:
+            s.close()
+
+
+@pytest.mark.slow
+def test_runaway_queries_get_refused_at_once_and_never_stall_light_requests(server):
+    outcomes: list[tuple[int, float, str | None]] = []
+
+    def runaway(i: int) -> None:
+        start = time.monotonic()
+        status, headers, _ = server.query(f"{RUNAWAY} # {i}")
+        outcomes.append((status, time.monotonic() - start, headers.get("Retry-After")))
+
+    threads = [threading.Thread(target=runaway, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    time.sleep(0.7)
+    try:
+        for name, status, seconds in _probe(server):
+            assert status == 200, name
+            assert seconds < 1.0, f"{name} took {seconds:.2f} s during 10 runaway queries"
+    finally:
+        for t in threads:
+            t.join(30)
+    refused = [o for o in outcomes if o[0] in (429, 503) and o[1] < 1.0]
+    assert refused and all(o[2] for o in refused), "the excess must be refused at once, with Retry-After"
+    timed_out = [o for o in outcomes if o[1] >= 1.0]
+    assert timed_out and all(o[0] == 503 and o[1] < 3.0 + 2.0 for o in timed_out), outcomes
+    _until_workers_are_back(server)
+
+
+def _until_workers_are_back(server: Served) -> None:
+    """Killed workers are replaced in the background; wait (bounded) until ad hoc queries run again."""
+    deadline = time.monotonic() + 60
+    while server.query(COUNT + f" # {time.monotonic()}")[0] != 200:
+        assert time.monotonic() < deadline, "the pool of query workers did not recover"
+        time.sleep(0.3)
+
+
+def test_a_chunked_body_over_the_limit_gets_413(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(20):
+            yield b"#" * 100_000  # 2 MB in all, past the 1 MB default
+
+    conn.request("POST", "/sparql", body=chunks(), encode_chunked=True,
+                 headers={"Content-Type": "application/sparql-query", "Transfer-Encoding": "chunked"})  # fmt: skip
+    response = conn.getresponse()
+    assert response.status == 413
+    assert b"larger than" in response.read()
+
+
+def test_a_get_query_of_sixty_kilobytes_works(server):
+    query = COUNT + " #" + "x" * 60_000
+    status, _, body = server.request("/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert status == 200, body[:200]
+
+
+def test_answers_are_capped_in_bytes_and_the_server_stays_small(server):
+    big = (
+        "PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> "
+        "SELECT ?t (CONCAT(?t, ?t, ?t, ?t, ?t, ?t, ?t, ?t) AS ?x) "
+        "WHERE { ?e mkg:evidenceText ?t . ?a ?b ?c } LIMIT 100000"
+    )
+    before = server.tree_rss()
+    for i in range(5):
+        status, headers, body = server.query(f"{big} # {i}", timeout=60)
+        assert status == 200
+        assert len(body) <= 1_000_000
+        assert headers["X-Result-Truncated"].startswith("true; max-bytes=")
+        assert json.loads(body)["results"]["bindings"], "a cut answer is still a valid, non-empty document"
+    grown = server.tree_rss() - before
+    assert grown < 300 * 1024 * 1024, f"the server grew by {grown / 2**20:.0f} MB answering capped queries"
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+@pytest.mark.slow
+def test_a_rebuild_under_a_running_server_changes_nothing_it_serves(built, tmp_path):
+    data = tmp_path / "build"
+    shutil.copytree(built.out, data)
+    served = _serve(data)
+    try:
+        _, headers, body = served.query(COUNT)
+        etag, count = headers["ETag"], json.loads(body)["results"]["bindings"][0]["n"]["value"]
+        dump = _digest(served.request("/dumps/minusma-kg.nq")[2])
+
+        # a rebuild as publish_atomically does it: a new directory, with one more quad, swapped in
+        new = tmp_path / "new"
+        shutil.copytree(data, new)
+        nq = new / "minusma-kg.nq"
+        nq.write_bytes(nq.read_bytes() + b"<https://example.org/s> <https://example.org/p> \"new\" "
+                       b"<https://w3id.org/minusma-kg/graph/entities> .\n")  # fmt: skip
+        info = json.loads((new / "build-info.json").read_text())
+        info["dataset_sha256"] = _digest(nq.read_bytes())
+        (new / "build-info.json").write_text(json.dumps(info))
+        data.rename(tmp_path / "old")
+        new.rename(data)
+        shutil.rmtree(tmp_path / "old")
+
+        assert served.query(RUNAWAY)[0] == 503  # its worker is killed, and a new one starts from the files
+        time.sleep(2)
+        for _ in range(3):  # whichever worker answers, the version is the one the server started with
+            _, headers, body = served.query(COUNT)
+            assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == count
+            assert headers["ETag"] == etag
+        assert _digest(served.request("/dumps/minusma-kg.nq")[2]) == dump
+    finally:
+        _stop(served)
