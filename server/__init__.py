@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask, Response, request
 from flask_cors import CORS
 
-from kg.publish import INFO, NQUADS
+from kg.dataset_dir import open_build
+from kg.queries import load_saved_queries
+from server.admission import ClientSlots, KnownQueries
 from server.config import Config
-from server.engine import Engine
+from server.engine import Engine, WorkerSettings
 from server.formats import GRAPH_FORMATS, negotiate
+from server.headers import install as install_security_headers
 from server.remote import RemoteStore
 from server.service_description import describe
 
@@ -55,6 +56,8 @@ class AppState:
     engine: Engine | RemoteStore
     info: dict
     cache: ResultCache
+    slots: ClientSlots
+    known: KnownQueries  # the saved questions: light, so they may use the reserved workers
 
     @property
     def version(self) -> str:
@@ -66,26 +69,40 @@ class AppState:
             return Response("No acceptable RDF format for the service description.\n", 406, mimetype="text/plain")
         stats = self.info.get("stats", {})
         per_graph = stats.get("triples_per_graph", {})
-        endpoint = request.base_url
+        # the endpoint's IRI: the configured public URL, else this request's, taken from a Host header anyone can
+        # forge, so that answer is for this client only and a shared cache must not keep it
+        if self.config.base_url:
+            endpoint = self.config.base_url.rstrip("/") + "/sparql"
+            cache = f"public, max-age={self.config.cache_seconds}"
+        else:
+            endpoint, cache = request.base_url, "private, no-store"
         g = describe(endpoint, per_graph, int(stats.get("total_quads", 0)), bool(self.config.allowed_services))
         body = g.serialize(format=fmt.rdflib, encoding="utf-8")
-        return Response(body, 200, content_type=fmt.content_type, headers={"Vary": "Accept"})
+        return Response(body, 200, content_type=fmt.content_type, headers={"Vary": "Accept", "Cache-Control": cache})
 
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app over the dataset in ``config.data`` (built by ``minusma-kg build``)."""
     config = config or Config.from_env()
-    data = Path(config.data)
-    nquads = data / NQUADS
-    if not nquads.exists():
-        raise FileNotFoundError(f"no built dataset at {nquads}: run 'minusma-kg build --out {data}' first")
-    info = json.loads((data / INFO).read_text(encoding="utf-8")) if (data / INFO).exists() else {}
+    build = open_build(config.data)  # NotABuildError says what is missing, empty, incomplete or truncated
+    nquads, info = build.nquads, build.info
     app = Flask(__name__, static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     origins = "*" if "*" in config.cors_origins else list(config.cors_origins)
-    CORS(app, origins=origins, expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"], max_age=3600)
-    engine = RemoteStore(config.store) if config.store else Engine(nquads, workers=config.workers)
-    app.extensions["minusma-kg"] = AppState(config, engine, info, ResultCache(config.result_cache))
+    CORS(app, origins=origins, methods=["GET", "POST"], max_age=3600,  # preflights offer only what /sparql accepts
+         expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"])  # fmt: skip
+    install_security_headers(app, config)  # CSP on HTML pages, nosniff, Referrer-Policy, X-Frame-Options
+    engine = RemoteStore(config.store) if config.store else Engine(
+        nquads,
+        workers=config.workers,
+        reserved=config.reserved_workers,
+        # a worker may reach the network only when SERVICE calls are allowed at all
+        settings=WorkerSettings(deny_network=not config.allowed_services, max_memory=config.worker_memory),
+    )
+    known = KnownQueries(q.text for q in load_saved_queries())
+    app.extensions["minusma-kg"] = AppState(
+        config, engine, info, ResultCache(config.result_cache), ClientSlots(config.per_client), known
+    )
 
     from server import pages, saved
     from server.protocol import blueprint

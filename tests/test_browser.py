@@ -112,3 +112,48 @@ def test_the_editor_completes_the_endpoints_prefixes(page, live_server):
     hint.wait_for(timeout=5000)
     assert "mkg: <https://w3id.org/minusma-kg/ontology#>" in hint.inner_text()
     assert page.outside == []
+
+
+#: Turns every CSP violation the page reports into a console error, so that one listener sees them across pages.
+CSP_PROBE = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  "Content Security Policy violation: " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline")
+  + " at " + (e.sourceFile || document.URL) + ":" + e.lineNumber));
+"""
+
+
+def test_the_pages_work_under_their_content_security_policy(page, live_server):
+    """The query page (a saved question, the editor's syntax-error tooltip), a resource page and the ontology
+    run under their strict CSP without a single violation report, and the policy is really in force."""
+    violations: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    page.add_init_script(CSP_PROBE)
+
+    response = page.goto(live_server.url + "/")
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    page.get_by_role("button", name="Who led the coups (inferred)").click()
+    page.locator("table.results").get_by_text("Assimi Goïta").first.wait_for(timeout=15000)
+    # YASQE's tooltip on an invalid line underlines the expected tokens with its one inline style attribute
+    page.evaluate("() => { window.minusmaYasgui.getTab().setQuery('SELECT * WHERE {\\n  ?s ?p ?o ) .\\n}\\n'); }")
+    page.locator(".parseErrorIcon").first.hover(timeout=5000)
+    expected = page.locator(".yasqe_tooltip strong").first
+    expected.wait_for(timeout=5000)
+    assert expected.evaluate("e => getComputedStyle(e).textDecorationLine") == "underline"
+    page.wait_for_timeout(200)  # violation events are dispatched as tasks: let them arrive before leaving
+
+    response = page.goto(live_server.url + "/resource/coup-2020")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert page.locator("h1").inner_text() == "2020 Malian coup d'état"
+    page.wait_for_timeout(200)
+
+    response = page.goto(live_server.url + "/ontology")
+    assert "'sha256-" in response.headers["content-security-policy"]
+    assert page.locator("#pylode").evaluate("e => getComputedStyle(e).position") == "fixed"  # its inline CSS applies
+    page.wait_for_timeout(200)
+    assert violations == [] and page.outside == [] and page.errors == []
+
+    # the probe does see a violation: an injected inline <style> is refused
+    page.evaluate("() => document.head.insertAdjacentHTML('beforeend', '<style>body { color: red }</style>')")
+    page.wait_for_function("() => getComputedStyle(document.body).color !== 'rgb(255, 0, 0)'")
+    page.wait_for_timeout(200)
+    assert violations and "style-src-elem" in violations[-1]

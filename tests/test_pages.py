@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+import socket
 
+import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.namespaces import MKG, RES
@@ -96,3 +100,169 @@ def test_the_ontology_reads_as_a_document_in_a_browser(client):
     html = r.text
     assert 'id="Coup"' in html and "An unconstitutional seizure of state power" in html
     assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="https?://', html)  # nothing loaded from elsewhere
+
+
+# --- security headers, CORS and the service description's endpoint IRI --------------------------------------------
+
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+#: The policy every HTML page starts from: this server's own scripts and styles, nothing inline, no framing.
+STRICT = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+
+
+def _csp(response) -> dict[str, list[str]]:
+    header = response.headers.get("Content-Security-Policy")
+    assert header, f"{response.request.path}: no Content-Security-Policy"
+    directives: dict[str, list[str]] = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        assert name not in directives, f"{name} twice in {header}"
+        directives[name] = sources
+    return directives
+
+
+def _sha256(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def _assert_hardened(response) -> None:
+    assert response.headers.get("X-Content-Type-Options") == "nosniff", response.request.path
+    assert response.headers.get("Referrer-Policy") in ("strict-origin-when-cross-origin", "no-referrer")
+    assert response.headers.get("X-Frame-Options") == "DENY", response.request.path
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/", 200), ("/resource/coup-2020", 200), ("/ontology", 200), ("/resource/no-such-thing", 404), ("/nowhere", 404)],
+)
+def test_html_pages_allow_only_the_servers_own_scripts_and_styles(client, path, status):
+    r = client.get(path, headers=HTML)
+    assert r.status_code == status and r.mimetype == "text/html"
+    csp = _csp(r)
+    for name, sources in STRICT.items():
+        # the ontology page adds the hashes of its inline blocks (checked below), nothing else
+        assert [s for s in csp[name] if not s.startswith("'sha256-")] == sources, (path, name, csp[name])
+    assert not {"'unsafe-inline'", "'unsafe-eval'", "*"} & {s for sources in csp.values() for s in sources}
+    _assert_hardened(r)
+
+
+def test_every_response_is_nosniff_and_unframeable(client):
+    responses = [
+        client.get("/sparql", headers={"Accept": "text/turtle"}),
+        client.get("/sparql", query_string={"query": "ASK {}"}),
+        client.post("/sparql", data="ASK {}", content_type="text/plain"),  # 415
+        client.get("/queries"),
+        client.get("/static/app.css"),
+        client.get("/vendor/yasgui/yasgui.min.js"),
+        client.get("/dumps/minusma-kg.ttl"),
+        client.get("/ontology", headers={"Accept": "text/turtle"}),
+        client.get("/resource/coup-2020?format=ttl"),
+        client.options("/sparql", headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "GET"}),
+    ]
+    for r in responses:
+        _assert_hardened(r)
+
+
+def test_the_query_page_allows_yasgui_s_one_inline_style_attribute_by_its_hash(client):
+    """YASQE's syntax-error tooltip writes <strong style='text-decoration:underline'>: that value and no other."""
+    csp = _csp(client.get("/"))
+    assert csp["style-src"] == ["'self'"] and csp["script-src"] == ["'self'"]
+    assert csp["style-src-attr"] == ["'unsafe-hashes'", _sha256("text-decoration:underline")]
+    bundle = client.get("/vendor/yasgui/yasgui.min.js").text
+    # a newer YASGUI with other inline styles in its markup needs this list (and the policy) updated
+    assert re.findall(r"""\sstyle=['"]([^'"]*)['"]""", bundle) == ["text-decoration:underline"]
+
+
+def test_the_ontology_page_allows_exactly_its_inline_blocks_by_hash(client, built):
+    html = (built.out / "ontology.html").read_text(encoding="utf-8")
+    styles = re.findall(r"<style[^>]*>(.*?)</style>", html, re.DOTALL)
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.DOTALL)
+    assert styles, "pyLODE's page has its CSS inline"
+    csp = _csp(client.get("/ontology", headers=HTML))
+    assert csp["style-src"] == ["'self'", *dict.fromkeys(_sha256(s) for s in styles)]
+    executable = [body for attrs, body in scripts if "src=" not in attrs and "application/ld+json" not in attrs]
+    assert csp["script-src"] == ["'self'", *dict.fromkeys(_sha256(s) for s in executable)]
+    assert all(_sha256(body) not in csp["script-src"] for attrs, body in scripts if "ld+json" in attrs)  # data, not run
+
+
+def test_inline_hashes_follow_the_browsers_rules(tmp_path):
+    from server.headers import file_hashes, inline_hashes
+
+    page = ('<style>\r\nb { color: red }\r\n</style><script>run()</script><script src="/x.js"></script>'
+            '<script type="application/ld+json">{"@id": "x"}</script><script type="module">go()</script>')  # fmt: skip
+    scripts, styles = inline_hashes(page)
+    assert styles == (_sha256("\nb { color: red }\n")[1:-1],)  # CR LF is hashed as LF, as the browser parses it
+    assert scripts == (_sha256("run()")[1:-1], _sha256("go()")[1:-1])
+    doc = tmp_path / "ontology.html"
+    doc.write_text("<style>a{}</style>", encoding="utf-8")
+    assert file_hashes(doc) == ((), (_sha256("a{}")[1:-1],))
+    doc.write_text("<style>a{} b{}</style>", encoding="utf-8")  # a rebuilt page is hashed again
+    assert file_hashes(doc) == ((), (_sha256("a{} b{}")[1:-1],))
+
+
+def test_a_cors_preflight_offers_only_the_methods_the_endpoint_accepts(client):
+    def offered(method: str) -> set[str]:
+        pre = client.options(
+            "/sparql",
+            headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": method,
+                     "Access-Control-Request-Headers": "Content-Type"},
+        )  # fmt: skip
+        return {m.strip() for m in pre.headers.get("Access-Control-Allow-Methods", "").split(",") if m.strip()}
+
+    assert {"GET", "POST"} <= offered("POST") <= {"GET", "POST", "HEAD", "OPTIONS"}
+    for method in ("PUT", "DELETE", "PATCH"):
+        assert not offered(method) & {"PUT", "DELETE", "PATCH"}  # not offered, whatever the client asks for
+
+
+@pytest.fixture(scope="module")
+def public_app(built):
+    """The app as deployed behind a proxy at https://kg.example.org/ (MINUSMA_KG_BASE_URL)."""
+    from server import create_app
+    from server.config import Config
+
+    app = create_app(Config(data=built.out, workers=1, timeout=5, base_url="https://kg.example.org/"))
+    yield app
+    app.extensions["minusma-kg"].engine.close()
+
+
+def test_with_a_base_url_the_service_description_ignores_a_forged_host(public_app):
+    from server.service_description import SD
+
+    r = public_app.test_client().get("/sparql", headers={"Host": "evil.example", "Accept": "text/turtle"})
+    assert r.status_code == 200 and "evil.example" not in r.text
+    g = Graph().parse(data=r.data, format="turtle")
+    endpoint = URIRef("https://kg.example.org/sparql")
+    assert (endpoint, SD.endpoint, endpoint) in g
+    assert "public" in r.headers["Cache-Control"]  # the same answer for every client: shared caches may keep it
+
+
+def test_without_a_base_url_the_host_derived_description_is_not_shared(client):
+    r = client.get("/sparql", headers={"Host": "evil.example", "Accept": "text/turtle"})
+    assert r.status_code == 200 and "http://evil.example/sparql" in r.text  # the request's own host, for it alone
+    cache_control = {d.strip() for d in r.headers["Cache-Control"].split(",")}
+    assert "private" in cache_control and {"no-store", "no-cache"} & cache_control and "public" not in cache_control
+
+
+def test_the_base_url_comes_from_the_environment_or_the_serve_option(built, monkeypatch):
+    from kg.cli import main
+    from server.config import Config
+
+    assert Config.from_env({}).base_url is None
+    assert Config.from_env({"MINUSMA_KG_BASE_URL": "https://kg.example.org"}).base_url == "https://kg.example.org"
+    seen = []
+    monkeypatch.setattr("server.wsgi.serve", lambda config, *args, **kwargs: seen.append(config))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = ["serve", "--data", str(built.out), "--port", str(port), "--base-url", "https://kg.example.org"]
+    assert main(argv) == 0
+    assert seen and seen[0].base_url == "https://kg.example.org"
