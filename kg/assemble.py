@@ -84,6 +84,8 @@ class Assembly:
 
     dataset: Dataset
     origins: dict[str, str]
+    #: Problems that do not stop the build ("file:line: ..."): shown to the curator, listed by validate.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _where(file: str | Path, line: int) -> str:
@@ -102,6 +104,7 @@ class _Context:
     known: dict[str, EntityDecl]
     articles: dict[str, Article]
     errors: list[AnnotationError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)
     counters: dict[tuple[str, ...], int] = field(default_factory=lambda: defaultdict(int))
 
@@ -366,4 +369,4 @@ def assemble(
     _add_external(ctx, entities_file.parent / "external.yaml")
     if ctx.errors:
         raise AnnotationErrors(ctx.errors)
-    return Assembly(ds, ctx.origins)
+    return Assembly(ds, ctx.origins, ctx.warnings)

@@ -46,6 +46,8 @@ class BuildResult:
     stats: Stats | None = None
     report: ValidationReport | None = None
     errors: list[str] = field(default_factory=list)
+    #: What the curator should look at although nothing failed ("file:line: ...").
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -114,12 +116,13 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
     assembly, report, errors = check(sources)
     if errors or assembly is None or report is None:
         return BuildResult(False, out, errors=errors)
+    warnings = assembly.warnings
     if not report.conforms:
-        return BuildResult(False, out, report=report, errors=[str(v) for v in report.violations])
+        return BuildResult(False, out, report=report, errors=[str(v) for v in report.violations], warnings=warnings)
     ds = assembly.dataset
     inconsistencies = reason_into(ds)
     if inconsistencies:
-        return BuildResult(False, out, report=report, errors=inconsistencies)
+        return BuildResult(False, out, report=report, errors=inconsistencies, warnings=warnings)
     stats = compute(ds)
     nquads = sorted_nquads(ds)
     info = {
@@ -143,4 +146,4 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
         write_info(directory, info)
 
     publish_atomically(out, write)
-    return BuildResult(True, out, stats=stats, report=report)
+    return BuildResult(True, out, stats=stats, report=report, warnings=warnings)

@@ -26,6 +26,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except UnsafeOutputDirError as exc:
         print(exc, file=sys.stderr)
         return 1
+    _print_warnings(result.warnings)
     if not result.ok:
         print(f"Build failed: nothing was published; {result.out} is unchanged.", file=sys.stderr)
         for line in result.errors:
@@ -37,10 +38,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_warnings(warnings: list[str]) -> None:
+    """Warnings go to stderr, one per line, each with the file:line the curator should look at."""
+    if warnings:
+        print(f"{len(warnings)} warning(s):", file=sys.stderr)
+        for line in warnings:
+            print(f"  warning: {line}", file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from kg.build import check
 
-    _, report, errors = check()
+    assembly, report, errors = check()
+    if assembly is not None:
+        _print_warnings(assembly.warnings)
     if errors:
         print("Annotations are malformed:", file=sys.stderr)
         for line in errors:
