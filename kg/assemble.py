@@ -1,8 +1,9 @@
 """Turn the annotations into an RDF dataset: one named graph per article, plus entities, links and external facts.
 
 Every check that needs the article text happens here, so a bad annotation fails the build with its
-file and line: evidence that is not in the text, a date expression not in the text or not understood,
-an unknown property, class or entity.
+file and line: evidence that is not in the text, a date expression not in the text, an unknown property,
+class or entity. A date expression the resolver does not understand is not an error: it is kept as an
+unresolved claim with its words, and a warning names its file and line.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,21 @@ from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, XSD
 
 from kg import paths
-from kg.annotations import AnnotationError, Article, DateSpec, EntityDecl, Fact, load_articles, load_entities, load_yaml
-from kg.dates import DateError, DateResolution, resolve
+from kg.annotations import (
+    AnnotationError,
+    AnnotationErrors,
+    Article,
+    DateSpec,
+    EntityDecl,
+    Fact,
+    load_yaml,
+    read_articles,
+    read_entities,
+    review_markers,
+)
+from kg.dates import DateError, DateNotUnderstoodError, DateResolution, resolve
 from kg.extract import find_mentions, normalise
+from kg.lint import near_duplicates
 from kg.namespaces import (
     ENTITIES_GRAPH,
     EXTERNAL_GRAPH,
@@ -39,14 +53,6 @@ from kg.namespaces import (
 
 PRECISION_UNITS = {"day": TIME.unitDay, "week": TIME.unitWeek, "month": TIME.unitMonth, "year": TIME.unitYear}
 DATE_PROPERTIES = {key: MKG[key] for key in ("when", "begins", "ends", "deadline", "originalEnd")}
-
-
-class AnnotationErrors(ValueError):
-    """Every annotation problem found in one pass, each with file and line."""
-
-    def __init__(self, errors: list[AnnotationError]) -> None:
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
 
 
 @dataclass
@@ -158,19 +164,33 @@ def _resolve_date(ctx: _Context, article: Article, spec: DateSpec, file: str) ->
             raise AnnotationError(file, spec.line, f"anchor article {spec.anchor_article!r} is not known")
         if normalise(spec.anchor_text).lower() not in normalise(source.text).lower():
             raise AnnotationError(file, spec.line, f"anchor {spec.anchor_text!r} is not in article {short_id(source)}")
-        anchor = resolve(spec.anchor_text, source.published)
+        try:
+            anchor = resolve(spec.anchor_text, source.published)
+        except DateError as exc:
+            anchor = _kept_unresolved(ctx, spec.anchor_text, exc, file, spec.line)
         if source is not article:
             anchor = DateResolution(
                 f"{spec.anchor_text}, as article {short_id(source)} dates it", anchor.value, anchor.datatype,
                 anchor.value_end, anchor.precision, anchor.earliest, anchor.latest, anchor.note,
             )  # fmt: skip
-    return resolve(
-        spec.text,
-        article.published,
-        direction=spec.direction,  # type: ignore[arg-type]
-        anchor=anchor,
-        reference_note="the publication date",
-    )
+    try:
+        return resolve(
+            spec.text,
+            article.published,
+            direction=spec.direction,  # type: ignore[arg-type]
+            anchor=anchor,
+            reference_note="the publication date",
+        )
+    except DateError as exc:
+        return _kept_unresolved(ctx, spec.text, exc, file, spec.line)
+
+
+def _kept_unresolved(ctx: _Context, text: str, exc: DateError, file: str, line: int) -> DateResolution:
+    """A date expression the resolver cannot read does not stop the build: its claim keeps the words, with a warning."""
+    reason = "" if isinstance(exc, DateNotUnderstoodError) else f" ({exc})"
+    ctx.warnings.append(f"{_where(file, line)}: date expression {text!r} was not understood{reason}; kept unresolved")
+    note = f"not understood by the resolver{reason}; kept as the article words it"
+    return DateResolution(" ".join(text.split()), note=note)
 
 
 def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
@@ -217,10 +237,7 @@ def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
                 raise AnnotationError(fact.file, fact.line, f"unknown property mkg:{key} (not in the ontology)")
 
     for key, spec in fact.dates.items():
-        try:
-            r = _resolve_date(ctx, article, spec, fact.file)
-        except DateError as exc:
-            raise AnnotationError(fact.file, spec.line, str(exc)) from exc
+        r = _resolve_date(ctx, article, spec, fact.file)
         k = ctx.next_index(fact.about, key, short_id(article))
         node = RES[f"{fact.about}/{key}/{short_id(article)}" + (f"-{k}" if k > 1 else "")]
         g.add((subject, DATE_PROPERTIES[key], node))
@@ -336,24 +353,30 @@ def assemble(
     articles_dir: Path = paths.ARTICLES_DIR,
     entities_file: Path = paths.ENTITIES,
     ontology_file: Path = paths.ONTOLOGY,
+    extra_articles: Sequence[Path] = (),
 ) -> Assembly:
     """The asserted dataset: ontology, entities, one graph per article, Wikidata links, external facts.
 
-    No blank node is minted: every node has an IRI, so two builds give the same triples.
+    No blank node is minted: every node has an IRI, so two builds give the same triples. ``extra_articles`` are
+    article files outside ``articles_dir`` checked with the corpus (``minusma-kg validate FILE``). Every problem is
+    collected; the :class:`AnnotationErrors` raised carries what could be built from the rest as ``partial``.
+    Items marked ``review: draft`` are built, and refused (:class:`kg.annotations.DraftError`).
     """
     ds = bind_prefixes(Dataset())  # type: ignore[assignment]
     ontology = load_ontology(ontology_file)
     og = ds.graph(ONTOLOGY_GRAPH)
     for t in ontology:
         og.add(t)
-    articles = load_articles(articles_dir)
+    articles, load_errors = read_articles(articles_dir, extra_articles)
+    registry, registry_errors = read_entities(entities_file)
     numbers = [short_id(a) for a in articles]
     dupes = {n for n in numbers if numbers.count(n) > 1}
     if dupes:
-        raise AnnotationErrors([AnnotationError(articles_dir, None, f"two articles share the number {d}") for d in dupes])
+        clash = [AnnotationError(articles_dir, None, f"two articles share the number {d}") for d in sorted(dupes)]
+        raise AnnotationErrors([*registry_errors, *load_errors, *clash])
     declared: dict[str, EntityDecl] = {}
-    errors: list[AnnotationError] = []
-    for e in [*load_entities(entities_file), *(e for a in articles for e in a.entities)]:
+    errors: list[AnnotationError] = [*registry_errors, *load_errors, *review_markers(registry, articles)]
+    for e in [*registry, *(e for a in articles for e in a.entities)]:
         if e.id in declared:
             first = declared[e.id]
             errors.append(AnnotationError(e.file, e.line, f"{e.id!r} is already declared at {first.file}:{first.line}"))
@@ -367,6 +390,7 @@ def assemble(
             ctx.errors.append(exc)
     _add_links(ctx, entities_file.parent / "wikidata" / "links.tsv", entities_file.parent / "wikidata" / "qids.tsv")
     _add_external(ctx, entities_file.parent / "external.yaml")
+    ctx.warnings.extend(near_duplicates(articles))
     if ctx.errors:
-        raise AnnotationErrors(ctx.errors)
+        raise AnnotationErrors(ctx.errors, partial=Assembly(ds, ctx.origins, ctx.warnings))
     return Assembly(ds, ctx.origins, ctx.warnings)

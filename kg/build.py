@@ -88,7 +88,7 @@ def sources_digest(sources: Sources = Sources()) -> str:
     files = sorted(
         [*sources.articles_dir.glob("*"), sources.entities_file, sources.ontology_file, sources.shapes_file,
          *(sources.entities_file.parent / "wikidata").glob("*"), sources.entities_file.parent / "external.yaml",
-         *Path(__file__).parent.glob("*.py")]
+         *Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.schema.json")]
     )  # fmt: skip
     h = hashlib.sha256(__version__.encode())
     for f in files:

@@ -51,6 +51,7 @@ class BodyLimit:
             return
         if body is None:
             await _plain(send, 413, self._too_large())
+            await self._drain(receive)
             return
         replayed = False
 
@@ -62,6 +63,22 @@ class BodyLimit:
             return await receive()  # after the body: wait for the disconnect, as the server would say it
 
         await self.app(scope, replay, send)
+
+    async def _drain(self, receive: Any) -> None:
+        """Read and drop (bounded) what the client is still sending after a 413, so it can read the answer.
+
+        Closing at once would reset a connection whose client is still writing, and the reset loses the 413.
+        """
+        dropped = 0
+        try:
+            async with asyncio.timeout(5):
+                while dropped <= 4 * self.max_bytes:
+                    message = await receive()
+                    dropped += len(message.get("body", b""))
+                    if message["type"] == "http.disconnect" or not message.get("more_body"):
+                        return
+        except TimeoutError:
+            return
 
     async def _read(self, receive: Any) -> bytes | None:
         """The body, or None when it runs past the limit (chunked bodies have no Content-Length to check)."""
