@@ -50,7 +50,11 @@ class KnownQueries:
     """The saved questions, recognised whatever their whitespace: known to be light, they may use the reserve."""
 
     def __init__(self, texts: Iterable[str]) -> None:
-        self._known = frozenset(_normal(t) for t in texts)
+        self._known = {_normal(t): t for t in texts}
 
     def __contains__(self, query: object) -> bool:
         return isinstance(query, str) and _normal(query) in self._known
+
+    def canonical(self, query: str) -> str:
+        """The saved text a known query stands for, so that every spelling of it shares one cache entry."""
+        return self._known.get(_normal(query), query)

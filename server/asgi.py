@@ -29,13 +29,17 @@ async def _plain(send: Any, status: int, text: str) -> None:
 class BodyLimit:
     """ASGI middleware: read the whole body within ``max_bytes`` and ``timeout`` seconds, then call ``app``."""
 
-    def __init__(self, app: Any, max_bytes: int, timeout: float = 30.0) -> None:
+    def __init__(self, app: Any, max_bytes: int, timeout: float = 30.0, on_shutdown: Any = None) -> None:
         self.app, self.max_bytes, self.timeout = app, max_bytes, timeout
+        self.on_shutdown = on_shutdown
 
     def _too_large(self) -> str:
         return f"The request is larger than {self.max_bytes} bytes (MINUSMA_KG_MAX_REQUEST_BYTES)."
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -63,6 +67,18 @@ class BodyLimit:
             return await receive()  # after the body: wait for the disconnect, as the server would say it
 
         await self.app(scope, replay, send)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        """Start at once; on shutdown stop the query workers, so none is left starting from a removed snapshot."""
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.on_shutdown is not None:
+                    await asyncio.to_thread(self.on_shutdown)
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
     async def _drain(self, receive: Any) -> None:
         """Read and drop (bounded) what the client is still sending after a 413, so it can read the answer.
@@ -104,4 +120,5 @@ def application() -> BodyLimit:
 
     config = Config.from_env()
     flask_app = create_app(config)
-    return BodyLimit(WSGIMiddleware(flask_app, workers=config.threads), config.max_request_bytes)
+    engine = flask_app.extensions["minusma-kg"].engine
+    return BodyLimit(WSGIMiddleware(flask_app, workers=config.threads), config.max_request_bytes, on_shutdown=engine.close)

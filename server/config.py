@@ -43,6 +43,10 @@ class Config:
     threads: int = 8
     #: Longest request line and headers in bytes (so the longest GET query URL); longer: use POST.
     max_url_bytes: int = 65_536
+    #: Seconds a connection may take to send a complete request head (at opening, or after a response).
+    head_timeout: float = 10.0
+    #: Addresses of reverse proxies whose X-Forwarded-For is believed (per-client bounds then see the real client).
+    trusted_proxies: tuple[str, ...] = ()
     #: Deepest nesting of braces, parentheses and brackets a query may have (deeper ones crash the engine).
     max_depth: int = 64
     #: Seconds a response may be cached by clients and proxies.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -104,7 +104,9 @@ def sparql() -> Response:
     except Refused as exc:
         return _text(exc.status, str(exc))
 
-    return answer(req, reserved=req.query in state.known)
+    if req.query in state.known:  # a saved question, however spaced: one cache entry, the reserved workers
+        return answer(replace(req, query=state.known.canonical(req.query)), reserved=True)
+    return answer(req)
 
 
 def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), reserved: bool = False) -> Response:
@@ -167,8 +169,9 @@ def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), res
         "ETag": f'"{etag}"',
         "Cache-Control": f"public, max-age={config.cache_seconds}",
         "Vary": "Accept, Accept-Encoding",
-        "X-Result-Count": str(outcome.count),
     }
+    if outcome.kind != "boolean":
+        headers["X-Result-Count"] = str(outcome.count)
     if outcome.truncated_by == "bytes":
         headers["X-Result-Truncated"] = f"true; max-bytes={config.max_result_bytes}"
     elif outcome.truncated:

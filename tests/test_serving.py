@@ -80,12 +80,12 @@ class Served:
         return total
 
 
-def _serve(data: Path, **env: str) -> Served:
+def _serve(data: Path, processes: int = 1, **env: str) -> Served:
     port = _free_port()
     environ = {**os.environ, "MINUSMA_KG_TIMEOUT": "3", "MINUSMA_KG_WORKERS": "2", "MINUSMA_KG_RESERVED_WORKERS": "1",
                "MINUSMA_KG_PER_CLIENT": "2", "MINUSMA_KG_RESULT_CACHE": "0", **env}  # fmt: skip
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port), "--processes", "1"],
+        [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port), "--processes", str(processes)],
         env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     served = Served(process, data, port)
@@ -115,7 +115,8 @@ def _stop(served: Served) -> None:
 def server(built, tmp_path_factory) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("serving") / "build"
     shutil.copytree(built.out, data)
-    served = _serve(data, MINUSMA_KG_MAX_RESULT_BYTES=str(1_000_000))
+    # two HTTP processes, as on a 2-CPU machine by default
+    served = _serve(data, processes=2, MINUSMA_KG_MAX_RESULT_BYTES=str(1_000_000), MINUSMA_KG_HEAD_TIMEOUT="2")
     yield served
     _stop(served)
 
@@ -266,3 +267,28 @@ def test_a_rebuild_under_a_running_server_changes_nothing_it_serves(built, tmp_p
         assert _digest(served.request("/dumps/minusma-kg.nq")[2]) == dump
     finally:
         _stop(served)
+
+
+def test_a_connection_that_never_finishes_its_request_head_is_closed(server):
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    try:
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHo")  # and nothing more
+        sock.settimeout(15)
+        start = time.monotonic()
+        assert sock.recv(100) == b"", "the server should close the connection, not answer it"
+        assert time.monotonic() - start < 2 + 3  # MINUSMA_KG_HEAD_TIMEOUT=2 for this server
+    finally:
+        sock.close()
+
+
+def test_keep_alive_requests_are_not_delayed(server):
+    """With several HTTP processes, each request on a reused connection must not wait for a delayed ACK (~40 ms)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    times = []
+    for i in range(30):
+        start = time.monotonic()
+        conn.request("GET", "/static/app.css" if i % 2 else "/favicon.ico")
+        conn.getresponse().read()
+        times.append(time.monotonic() - start)
+    times.sort()
+    assert times[len(times) // 2] < 0.02, f"median {times[len(times) // 2] * 1000:.0f} ms per keep-alive request"
