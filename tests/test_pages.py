@@ -33,9 +33,12 @@ def test_the_home_page_loads_nothing_from_elsewhere(client):
     assert client.get("/vendor/yasgui/yasgui.min.js").status_code == 200, "run: npm ci --prefix server/ui"
 
 
-def test_the_overview_counts_classes_and_lists_the_articles(client):
+def test_the_overview_counts_classes_and_lists_the_articles(client, entities, articles):
     html = " ".join(client.get("/").text.split())
-    assert re.search(r'Statement</a></th><td>30<', html)
+    statements = sum(e.type == "Statement" for e in entities)
+    assert statements >= 30 and f"Statement</a></th><td>{statements}<" in html
+    listed = re.findall(r'<li><a href="/resource/article/(\d+)">', html)
+    assert listed == [a.id.split("-")[0] for a in articles]  # every article, in order
     assert "DW (Deutsche Welle), undated (page date 2024-04-21)" in html
     assert "published 2023-07-01" in html
     for link in ("/ontology", "/dumps/minusma-kg.trig", "/dumps/minusma-kg.nq", "/sparql", "/queries"):

@@ -14,20 +14,24 @@ from rdflib import Dataset, Graph
 
 from kg.build import build
 from kg.errors import UnsafeOutputDirError
-from kg.namespaces import ENTITIES_GRAPH, EXTERNAL_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, article_graph
+from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH
 from kg.publish import PUBLISHED, STAGING_MARKER, publish_atomically
+from tests.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_every_form_is_written_and_parses(built):
+@pytest.fixture(scope="module")
+def corpus(articles, entities) -> Corpus:
+    return Corpus(tuple(articles), tuple(entities))
+
+
+def test_every_form_is_written_and_parses(built, corpus):
     out = built.out
     trig = Dataset()
     trig.parse(out / "minusma-kg.trig", format="trig")
     names = {str(g.identifier) for g in trig.graphs() if len(g)}
-    expected = {ONTOLOGY_GRAPH, ENTITIES_GRAPH, LINKS_GRAPH, EXTERNAL_GRAPH, INFERRED_GRAPH}
-    expected |= {article_graph(n) for n in ("000", "001", "002", "003", "004")}
-    assert names == {str(g) for g in expected}
+    assert names == set(corpus.named_graphs)  # one graph per article, and the five others
     union = Graph().parse(out / "minusma-kg.ttl", format="turtle")
     assert len(union) == len({(s, p, o) for s, p, o, _ in trig.quads((None, None, None, None))})
     report = Graph().parse(out / "validation-report.ttl", format="turtle")
@@ -58,16 +62,18 @@ def test_building_into_an_empty_directory_then_rebuilding_replaces_the_output_wh
     assert not (out / STAGING_MARKER).exists()
 
 
-def test_every_core_class_has_instances(built):
+def test_every_core_class_has_instances(built, corpus):
     counts = built.stats.instances_per_class
     for cls, least in {
         "mkg:Mission": 1, "mkg:Mandate": 3, "mkg:Resolution": 2, "mkg:Coup": 2, "mkg:Withdrawal": 7,
         "mkg:Statement": 25, "mkg:Person": 10, "mkg:Country": 10, "mkg:NewsArticle": 5,
     }.items():  # fmt: skip
         assert counts.get(cls, 0) >= least, cls
+    # exactly what the annotations declare, plus one article, one evidence node per fact and one claim per date
+    assert counts == dict(corpus.instance_counts())
 
 
-def test_the_dataset_describes_itself_in_void_and_dcat(built):
+def test_the_dataset_describes_itself_in_void_and_dcat(built, corpus):
     from rdflib import URIRef
     from rdflib.namespace import DCAT, RDF
 
@@ -80,7 +86,8 @@ def test_the_dataset_describes_itself_in_void_and_dcat(built):
     assert subsets == built.stats.triples_per_graph
     assert len(list(g.objects(dataset, DCAT.distribution))) == 3
     assert int(g.value(URIRef(LINKS_GRAPH), VOID.triples)) >= 25
-    assert len(list(g.objects(dataset, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")))) == 5
+    sources = {str(s) for s in g.objects(dataset, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))}
+    assert sources == corpus.article_iris  # the source articles, every one
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
