@@ -2,21 +2,82 @@
 
 A single Python process handles HTTP under one GIL, so it uses one core however many threads it has; several
 processes let request handling use them all. Each process builds the app itself (:func:`server.asgi.application`,
-configured through MINUSMA_KG_* variables), so each has its own pool of query worker processes. Every process
-serves the same pinned snapshot of the build (:mod:`server.snapshot`): a rebuild while the server runs changes
-nothing it serves until it is restarted.
+configured through MINUSMA_KG_* variables), so each has its own pool of query worker processes.
+
+Every process serves the same pinned snapshot of the build (:mod:`server.snapshot`), so the server never answers
+from two versions at once. A curator who rebuilds wants to see the new article without a restart, so the
+supervisor follows the data directory: when a new complete build appears there, it pins it, stops every HTTP
+process, and starts new ones on the new snapshot. Connections that arrive meanwhile wait in the listening
+socket's backlog and are answered by the new version; no process serves the old one after the switch.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 import signal
 import socket
 import sys
+import time
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
+from kg.dataset_dir import open_build
+from kg.errors import NotABuildError
 from server.config import Config
-from server.snapshot import pinned
+from server.snapshot import pin, pinned
+
+log = logging.getLogger(__name__)
+#: Seconds between two looks at the data directory for a new build.
+FOLLOW_INTERVAL = 2.0
+
+
+def _supervisor(settings: Any, sockets: list[socket.socket], data: Path, served: Path) -> Any:
+    """uvicorn's process supervisor, which also switches to each new build of ``data`` (see the module doc)."""
+    from uvicorn.supervisors import Multiprocess
+
+    class Supervisor(Multiprocess):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(settings, sockets)
+            self.served = served
+            self.version = open_build(served).version
+            self.next_look = time.monotonic() + FOLLOW_INTERVAL
+
+        def run(self) -> None:  # uvicorn's loop, plus following the builds
+            self.init_processes()
+            while not self.should_exit.wait(0.5):
+                self.handle_signals()
+                self.keep_subprocess_alive()
+                self.follow_build()
+            self.terminate_all()
+            self.join_all()
+
+        def follow_build(self) -> None:
+            if time.monotonic() < self.next_look or self.should_exit.is_set():
+                return
+            self.next_look = time.monotonic() + FOLLOW_INTERVAL
+            try:
+                build = open_build(data)
+            except NotABuildError:
+                return  # missing or half-written: keep serving what we have
+            if build.version == self.version:
+                return
+            snapshot = pin(data)
+            log.warning("a new build in %s: switching to it", data)
+            os.environ["MINUSMA_KG_DATA"] = str(snapshot)  # read by the new HTTP processes
+            self.terminate_all()
+            self.join_all()
+            self.processes = []
+            self.init_processes()
+            old, self.served, self.version = self.served, snapshot, build.version
+            shutil.rmtree(old, ignore_errors=True)
+
+        def cleanup(self) -> None:
+            shutil.rmtree(self.served, ignore_errors=True)
+
+    return Supervisor()
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:
@@ -26,7 +87,6 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def serve(config: Config, host: str, port: int, processes: int | None = None, threads: int | None = None) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM), then remove the snapshot."""
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
     from server.http_protocol import HeadTimeoutProtocol
 
@@ -53,11 +113,12 @@ def serve(config: Config, host: str, port: int, processes: int | None = None, th
             proxy_headers=bool(config.trusted_proxies),
             forwarded_allow_ips=list(config.trusted_proxies) or None,
         )
-        if processes == 1:
-            uvicorn.Server(settings).run()
-            return
         sock = settings.bind_socket()
         # accepted connections inherit TCP_NODELAY from the listening socket; uvicorn's worker processes do not
         # set it themselves, and without it every keep-alive request waits ~40 ms for a delayed ACK
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        Multiprocess(settings, sockets=[sock]).run()
+        supervisor = _supervisor(settings, [sock], config.data, snapshot)
+        try:
+            supervisor.run()
+        finally:
+            supervisor.cleanup()  # the snapshot it switched to last (``pinned`` removes the first)
