@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from rdflib import Dataset
@@ -47,24 +48,32 @@ def _print_warnings(warnings: list[str]) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from kg.build import check
+    """Every problem of one run: annotation errors, shape violations, warnings, then the drafts still to review."""
+    from kg.lint import check_files
 
-    assembly, report, errors = check()
-    if assembly is not None:
-        _print_warnings(assembly.warnings)
-    if errors:
+    files = [Path(f) for f in args.files]
+    result = check_files(files)
+    _print_warnings(result.warnings)
+    if result.errors:
         print("Annotations are malformed:", file=sys.stderr)
-        for line in errors:
+        for line in result.errors:
             print(f"  {line}", file=sys.stderr)
-        return 1
-    assert report is not None
-    if not report.conforms:
-        print(f"{len(report.violations)} shape violation(s):", file=sys.stderr)
+    report = result.report
+    if report is not None and not report.conforms:
+        partial = " (in the graph built from the items without errors)" if result.errors else ""
+        print(f"{len(report.violations)} shape violation(s){partial}:", file=sys.stderr)
         for v in report.violations:
             print(f"  {v}", file=sys.stderr)
-        return 1
-    print("The graph conforms to ontology/shapes.ttl.")
-    return 0
+    if result.drafts:
+        print(f"{len(result.drafts)} drafted item(s) not yet reviewed (remove 'review: draft' once checked):",
+              file=sys.stderr)  # fmt: skip
+        for line in result.drafts:
+            print(f"  {line}", file=sys.stderr)
+    if result.ok:
+        checked = f" with {', '.join(map(str, files))}" if files else ""
+        print(f"The graph{checked} conforms to ontology/shapes.ttl.")
+        return 0
+    return 1
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
@@ -162,6 +171,49 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _draft_options(args: argparse.Namespace) -> dict:
+    return {"title": args.title, "publisher": args.publisher, "published": args.published, "url": args.url}
+
+
+def _cmd_draft(args: argparse.Namespace) -> int:
+    """Print the drafted annotation of an article's text; write nothing."""
+    from kg.draft import draft_article, render
+
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Cannot read {path}: {exc}", file=sys.stderr)
+        return 1
+    draft = draft_article(text, articles_dir=Path(args.articles_dir), source=path.name, **_draft_options(args))
+    sys.stdout.write(render(draft))
+    return 0
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    """Copy an article's text into the articles directory under the next number, with its draft beside it."""
+    from kg.draft import add_article
+
+    try:
+        txt, yml = add_article(Path(args.file), Path(args.articles_dir), **_draft_options(args))
+    except FileExistsError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"Cannot add {args.file}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Added {txt}\nDrafted {yml}: review every item marked 'review: draft', then run `minusma-kg validate`.")
+    return 0
+
+
+def iso_date(text: str) -> date:
+    """A YYYY-MM-DD date; argparse turns the error into a usage message (exit 2)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def built_dataset(data: str | None, build_default: bool = True) -> BuildInfo | None:
     """The build to read, or None after saying why on stderr in one line.
 
@@ -218,8 +270,8 @@ def port_number(text: str) -> int:
 def port_problem(host: str, port: int) -> str | None:
     """Why the server could not listen on ``host:port``, or None; checked before building and printing the URLs.
 
-    The socket is bound as gunicorn binds it (SO_REUSEADDR on POSIX): a port another process listens on is in use,
-    a port left in TIME_WAIT by a server just stopped is not (gunicorn can bind it; with the option off it could not).
+    The socket is bound as uvicorn binds it (SO_REUSEADDR on POSIX): a port another process listens on is in use,
+    a port left in TIME_WAIT by a server just stopped is not (uvicorn can bind it; with the option off it could not).
     """
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
@@ -264,8 +316,14 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser(
         "validate",
         help="check the annotations and the SHACL shapes only",
-        description="Assemble the graph and validate it against ontology/shapes.ttl without reasoning or publishing.",
+        description="Assemble the graph and validate it against ontology/shapes.ttl without reasoning or publishing. "
+        "Every problem is reported in one run: schema (kg/annotation.schema.json), evidence and dates not in the text, "
+        "unknown ids, shape violations, warnings, and the items still marked 'review: draft' (exit 1 while any "
+        "remain). See docs/annotating.md.",
     )
+    v.add_argument("files", nargs="*", metavar="FILE",
+                   help="an article's annotation file (NNN_name.yaml, its .txt beside it), checked with the corpus; "
+                   "it may be outside kg/articles")  # fmt: skip
     v.set_defaults(func=_cmd_validate)
 
     s = sub.add_parser(
@@ -279,7 +337,7 @@ def parser() -> argparse.ArgumentParser:
     sv = sub.add_parser(
         "serve",
         help="serve the graph through a SPARQL 1.1 endpoint",
-        description="Serve the built dataset at /sparql (SPARQL 1.1 Protocol, read-only) with waitress. Without "
+        description="Serve the built dataset at /sparql (SPARQL 1.1 Protocol, read-only) with uvicorn. Without "
         "--data, builds build/ first when it holds no build of the current sources; a --data directory must already "
         "hold a build. Options override MINUSMA_KG_* variables.",
     )
@@ -287,7 +345,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     sv.add_argument("--port", type=port_number, default=8000, help="port (default: %(default)s)")
     sv.add_argument("--processes", type=int, default=None, help="HTTP processes (default: one per CPU)")
-    sv.add_argument("--threads", type=int, default=4, help="HTTP threads per process (default: %(default)s)")
+    sv.add_argument("--threads", type=int, default=None, help="threads per HTTP process running the app (MINUSMA_KG_THREADS, default 8)")
     sv.add_argument("--workers", type=int, default=None, help="query worker processes (MINUSMA_KG_WORKERS, default 2)")
     sv.add_argument("--timeout", type=float, default=None, help="seconds a query may run (MINUSMA_KG_TIMEOUT, default 10)")
     sv.add_argument("--result-limit", type=int, default=None, help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)")
@@ -319,6 +377,27 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
     q.add_argument("--data", default=None, metavar="DIR", help=DATA_HELP)
     q.set_defaults(func=_cmd_query)
+
+    for name, func, help_text, description in (
+        ("draft", _cmd_draft, "print a drafted annotation of an article's text (changes nothing)",
+         "Read an article's text and print, in the annotation format, everything that can be read off it: metadata "
+         "(byline, dateline), mentions and new names, positions, statements (quotations and reported speech), date "
+         "expressions resolved against the publication date, numbers, places, and candidate links to events other "
+         "articles describe. Every drafted item is marked 'review: draft'. Nothing is written."),
+        ("add", _cmd_add, "copy an article's text into kg/articles with a drafted annotation beside it",
+         "Copy FILE into the articles directory as NNN_slug.txt (NNN: the next free number) and write the drafted "
+         "annotation beside it as NNN_slug.yaml, every item marked 'review: draft'. Refuses to overwrite anything."),
+    ):
+        d = sub.add_parser(name, help=help_text, description=description)
+        d.add_argument("file", metavar="FILE.txt", help="the article's text, verbatim (UTF-8)")
+        d.add_argument("--title", help="the headline (default: read off the text)")
+        d.add_argument("--publisher", help="the publisher: an entity id or a name (default: read off the text)")
+        d.add_argument("--published", type=iso_date, metavar="YYYY-MM-DD",
+                       help="the publication date (default: read off the text)")  # fmt: skip
+        d.add_argument("--url", help="where the article was published")
+        d.add_argument("--articles-dir", default=str(paths.ARTICLES_DIR), metavar="DIR",
+                       help="the articles directory: what is known, where add writes (default: kg/articles)")
+        d.set_defaults(func=func)
     return p
 
 

@@ -676,7 +676,12 @@ def resolve(
     ref = f"{reference_note} {reference.isoformat()} ({reference.strftime('%A')})" if reference else ""
     words = _Words(raw, s, reference, ref, direction, anchor, _Now.of(reference, anchor, ref))
     for read in _READERS:
-        result = read(words)
+        try:
+            result = read(words)
+        except DateError:
+            raise
+        except ValueError as exc:  # a day that does not exist: "February 30, 2023", "31/02/2023"
+            raise DateError(f"no such date: {raw!r} ({exc})") from None
         if result is not None:
             return result
     raise DateNotUnderstoodError(f"date expression not understood: {raw!r}")

@@ -355,3 +355,9 @@ def test_today_anchored_to_the_day_of_the_statement_in_the_build(workspace: Path
     assert claim["dateValue"] == Literal("2023-06-30", datatype=XSD.date)
     assert claim["earliest"] == claim["latest"] == Literal("2023-06-30", datatype=XSD.date)
     assert "'on Friday'" in str(claim["dateResolution"])
+
+
+@pytest.mark.parametrize("text", ["February 30, 2023", "31/02/2023", "April 31, 2024"])
+def test_a_day_that_does_not_exist_is_a_date_error_not_a_crash(text):
+    with pytest.raises(DateError):
+        resolve(text, reference=date(2023, 7, 1))
