@@ -512,3 +512,9 @@ def test_stripping_the_marks_leaves_the_rest_as_it_was():
     assert all(line.strip() != "review: draft" for line in stripped.splitlines())
     marks = sum(line.strip() == "review: draft" for line in text.splitlines())
     assert marks and len(text.splitlines()) - len(stripped.splitlines()) == marks
+
+
+def test_a_place_named_after_city_of_is_a_place_candidate():
+    text = "Mali news\n\nThe last peacekeepers left the northern city of Timbuktu on Tuesday, the mission said.\n"
+    drafted = render(draft_article(text))
+    assert "id: timbuktu" in drafted and "type: Place" in drafted

@@ -279,8 +279,10 @@ def read_meta(
                 continue
 
     # A dateline opening the body: "BAMAKO (Agency - 5th May, 2023) -" or "BAMAKO, May 5 (Reuters) -".
-    if body < len(lines):
-        bs, be = lines[body]
+    # It may also stand on a line of its own just above the body.
+    m = None
+    for candidate in range(max(0, body - 2), min(len(lines), body + 1)):
+        bs, be = lines[candidate]
         m = re.match(
             r"^(?P<place>[A-Z][A-Z'\u2019. -]{2,40}?)(?:,\s*(?P<when>[A-Z][a-z]+\.? \d{1,2}))?"
             r"\s*\((?P<inner>[^)]{2,80})\)"
@@ -288,31 +290,33 @@ def read_meta(
             text[bs:be],
         )
         if m:
-            place = m["place"].strip()
-            place_id = None
-            for x in find_mentions_folded(place.title(), knowledge.names(frozenset({"Place", "Country"}))):
-                place_id = x.entity
-            meta.dateline = (place.title(), place_id, m.group(0).strip(" -\u2013\u2014:"))
-            meta.dateline_span = (bs, bs + m.end())
-            inner = m["inner"]
-            inner_start = bs + m.start("inner")
-            dates = find_date_phrases(inner)
-            if dates and published_found is None:
-                d = dates[0]
-                published_found = DateFound(
-                    d.value, d.evidence, inner_start + d.start, inner_start + d.end, d.has_time, d.ambiguous
+            break
+    if m:
+        place = m["place"].strip()
+        place_id = None
+        for x in find_mentions_folded(place.title(), knowledge.names(frozenset({"Place", "Country"}))):
+            place_id = x.entity
+        meta.dateline = (place.title(), place_id, m.group(0).strip(" -\u2013\u2014:"))
+        meta.dateline_span = (bs, bs + m.end())
+        inner = m["inner"]
+        inner_start = bs + m.start("inner")
+        dates = find_date_phrases(inner)
+        if dates and published_found is None:
+            d = dates[0]
+            published_found = DateFound(
+                d.value, d.evidence, inner_start + d.start, inner_start + d.end, d.has_time, d.ambiguous
+            )
+            published_how = "dateline"
+        rest = inner
+        for d in dates:
+            rest = rest.replace(inner[d.start : d.end], " ")
+        for name in re.split(r"\s*[-\u2013\u2014,/]\s*", rest):
+            if name.strip() and re.search(r"[A-Za-z]", name):
+                meta.wires.append(
+                    (name.strip(), _known_org(knowledge, name.strip()), m.group(0).strip(" -\u2013\u2014:"))
                 )
-                published_how = "dateline"
-            rest = inner
-            for d in dates:
-                rest = rest.replace(inner[d.start : d.end], " ")
-            for name in re.split(r"\s*[-\u2013\u2014,/]\s*", rest):
-                if name.strip() and re.search(r"[A-Za-z]", name):
-                    meta.wires.append(
-                        (name.strip(), _known_org(knowledge, name.strip()), m.group(0).strip(" -\u2013\u2014:"))
-                    )
-            if m["when"] and published_found is None:
-                meta.notes.append(f"the dateline gives {m['when']!r} without a year: no publication date taken from it")
+        if m["when"] and published_found is None:
+            meta.notes.append(f"the dateline gives {m['when']!r} without a year: no publication date taken from it")
 
     # Options win over what the text says.
     if publisher:

@@ -258,6 +258,9 @@ def _guess(ctx: Context, name: str, s: int, e: int, sentence_start: int, sentenc
         return "Person", "a title after it"
     if re.search(r"\b(?:" + SAY + r")\s*$", before) and 2 <= len(words) <= 4:
         return "Person", "a say-verb before it"
+    kind = re.search(r"(?i)\b(city|town|village|region|province|district|capital|camp|base) of\s+$", before)
+    if kind:
+        return "Place", f"'{kind.group(1)} of' before it"
     if (
         len(words) == 1
         and re.search(r"\b(?:in|at|near|from|to)\s+(?:the\s+)?$", before)
