@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,10 +38,12 @@ from kg.dates import DateError, DateNotUnderstoodError, DateResolution, resolve
 from kg.extract import find_mentions, normalise
 from kg.lint import near_duplicates
 from kg.namespaces import (
+    CURATION_GRAPH,
     ENTITIES_GRAPH,
     EXTERNAL_GRAPH,
     LINKS_GRAPH,
     MKG,
+    OA,
     ONTOLOGY_GRAPH,
     RES,
     SDO,
@@ -210,39 +213,118 @@ def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
     g.add((evidence, A, MKG.Evidence))
     g.add((evidence, MKG.evidenceText, Literal(" … ".join(normalise(p) for p in fact.evidence))))
     g.add((evidence, PROV.wasQuotedFrom, source))
-    g.add((evidence, MKG.sourceLine, Literal(fact.line, datatype=XSD.integer)))
+    for i, passage in enumerate(fact.evidence, start=1):
+        _anchor(g, URIRef(f"{evidence}/passage-{i}"), evidence, source, article.text, passage)
+    curation = ctx.ds.graph(CURATION_GRAPH)  # file and line are bookkeeping, kept out of what the article says
+    curation.add((evidence, MKG.annotationFile, Literal(f"kg/articles/{Path(fact.file).name}")))
+    curation.add((evidence, MKG.sourceLine, Literal(fact.line, datatype=XSD.integer)))
     g.add((subject, A, MKG[ctx.known[fact.about].type]))
-    g.add((subject, PROV.wasDerivedFrom, source))
+    g.add((subject, MKG.describedIn, source))  # not prov:wasDerivedFrom: an event is an activity, a person no entity
     g.add((subject, MKG.evidence, evidence))
 
     evidence_text = normalise(" ".join(fact.evidence))
     for quote in fact.values.get("quote", []):
         if normalise(str(quote)) not in evidence_text:
             raise AnnotationError(fact.file, fact.line, f"quote is not within the fact's evidence: {quote!r}")
+    stated: list[tuple[URIRef, URIRef, URIRef | Literal]] = []
     for key, values in fact.values.items():
         prop = MKG[key]
         for value in values:
+            obj: URIRef | Literal
             if prop in ctx.vocab.object_properties and MKG[str(value)] in ctx.vocab.individuals:
-                g.add((subject, prop, MKG[str(value)]))  # a value the ontology enumerates (mkg:Completed)
+                obj = MKG[str(value)]  # a value the ontology enumerates (mkg:Completed)
             elif prop in ctx.vocab.object_properties:
                 if str(value) not in ctx.known:
                     raise AnnotationError(fact.file, fact.line, f"{key}: {value!r} is not a declared entity")
-                g.add((subject, prop, RES[str(value)]))
+                obj = RES[str(value)]
             elif prop in ctx.vocab.datatype_ranges:
                 try:
-                    g.add((subject, prop, _literal(value, ctx.vocab.datatype_ranges[prop])))
+                    obj = _literal(value, ctx.vocab.datatype_ranges[prop])
                 except ValueError as exc:
                     raise AnnotationError(fact.file, fact.line, f"{key}: {exc}") from exc
             else:
                 raise AnnotationError(fact.file, fact.line, f"unknown property mkg:{key} (not in the ontology)")
+            g.add((subject, prop, obj))
+            stated.append((subject, prop, obj))
 
     for key, spec in fact.dates.items():
         r = _resolve_date(ctx, article, spec, fact.file)
         k = ctx.next_index(fact.about, key, short_id(article))
         node = RES[f"{fact.about}/{key}/{short_id(article)}" + (f"-{k}" if k > 1 else "")]
         g.add((subject, DATE_PROPERTIES[key], node))
+        stated.append((subject, DATE_PROPERTIES[key], node))
         ctx.origins.setdefault(str(node), _where(fact.file, spec.line))
         _date_claim(g, node, r, article, evidence)
+
+    for i, triple in enumerate(stated, start=1):
+        assertion = RES[f"{fact.about}/assertion/{short_id(article)}-{n}-{i}"]
+        ctx.origins.setdefault(str(assertion), _where(fact.file, fact.line))
+        _assertion(g, assertion, triple, source, evidence)
+
+
+def _assertion(g: Graph, node: URIRef, triple: tuple, source: URIRef, evidence: URIRef) -> None:
+    """One stated triple, named, with its article and exactly the passage that states it."""
+    s, p, o = triple
+    g.add((node, A, MKG.Assertion))
+    g.add((node, MKG.assertedSubject, s))
+    g.add((node, MKG.assertedPredicate, p))
+    g.add((node, MKG.assertedValue if isinstance(o, Literal) else MKG.assertedObject, o))
+    g.add((node, PROV.wasDerivedFrom, source))
+    g.add((node, MKG.evidence, evidence))
+
+
+#: Characters of context a TextQuoteSelector keeps on each side of the quoted passage.
+CONTEXT_CHARS = 32
+
+
+def find_passage(text: str, passage: str) -> tuple[int, int] | None:
+    """Start and end character offsets of the first place ``passage`` stands in ``text``, whitespace aside."""
+    words = passage.split()
+    if not words:
+        return None
+    m = re.search(r"\s+".join(re.escape(w) for w in words), text)
+    return (m.start(), m.end()) if m else None
+
+
+def _anchor(g: Graph, target: URIRef, evidence: URIRef, source: URIRef, text: str, passage: str) -> None:
+    """A W3C Web Annotation target: the passage in the article by its quote (with context) and its offsets."""
+    span = find_passage(text, passage)
+    if span is None:  # the caller has checked the passage is in the text
+        raise ValueError(f"passage not in text: {passage!r}")
+    start, end = span
+    quote, position = URIRef(f"{target}/quote"), URIRef(f"{target}/position")
+    g.add((evidence, OA.hasTarget, target))
+    g.add((target, A, OA.SpecificResource))
+    g.add((target, OA.hasSource, source))
+    g.add((target, OA.hasSelector, quote))
+    g.add((target, OA.hasSelector, position))
+    g.add((quote, A, OA.TextQuoteSelector))
+    g.add((quote, OA.exact, Literal(text[start:end])))
+    g.add((quote, OA.prefix, Literal(text[max(0, start - CONTEXT_CHARS) : start])))
+    g.add((quote, OA.suffix, Literal(text[end : end + CONTEXT_CHARS])))
+    g.add((position, A, OA.TextPositionSelector))
+    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+
+
+def anchor_problems(g: Graph, text: str, source: URIRef) -> list[str]:
+    """Every TextPositionSelector of ``source`` in ``g`` whose offsets do not cut exactly its quote's text."""
+    problems = []
+    for target in g.subjects(OA.hasSource, source):
+        selectors = list(g.objects(target, OA.hasSelector))
+        quotes = [s for s in selectors if (s, A, OA.TextQuoteSelector) in g]
+        positions = [s for s in selectors if (s, A, OA.TextPositionSelector) in g]
+        if len(quotes) != 1 or len(positions) != 1:
+            problems.append(f"{target}: needs one TextQuoteSelector and one TextPositionSelector")
+            continue
+        q, p = quotes[0], positions[0]
+        start, end = g.value(p, OA.start), g.value(p, OA.end)
+        exact, prefix, suffix = (str(g.value(q, k) or "") for k in (OA.exact, OA.prefix, OA.suffix))
+        if start is None or end is None or text[int(start) : int(end)] != exact:
+            problems.append(f"{target}: offsets {start}-{end} do not cut the quoted text {exact!r}")
+        elif not text[: int(start)].endswith(prefix) or not text[int(end) :].startswith(suffix):
+            problems.append(f"{target}: the prefix or suffix does not stand beside offsets {start}-{end}")
+    return problems
 
 
 def _add_article(ctx: _Context, article: Article) -> None:
@@ -251,6 +333,7 @@ def _add_article(ctx: _Context, article: Article) -> None:
     text = article.text
     ctx.origins[str(node)] = _where(article.annotation_path, 1)
     g.add((node, A, MKG.NewsArticle))
+    g.add((g.identifier, PROV.wasDerivedFrom, node))  # the description (this graph) is derived from the article
     g.add((node, RDFS.label, Literal(article.title)))
     g.add((node, DCTERMS.title, Literal(article.title)))
     g.add((node, DCTERMS.language, Literal(article.language, datatype=XSD.language)))
@@ -279,6 +362,8 @@ def _add_article(ctx: _Context, article: Article) -> None:
             _add_fact(ctx, article, fact)
         except AnnotationError as exc:
             ctx.errors.append(exc)
+    for problem in anchor_problems(g, text, node):  # every offset pair cuts exactly the quoted text
+        ctx.errors.append(AnnotationError(article.annotation_path, None, problem))
 
 
 def _add_entities(ctx: _Context) -> None:

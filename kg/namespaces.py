@@ -17,6 +17,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VOID = Namespace("http://rdfs.org/ns/void#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 ONTOLOGY_IRI = "https://w3id.org/minusma-kg/ontology"
 
@@ -26,6 +27,8 @@ ENTITIES_GRAPH = GRAPH["entities"]
 LINKS_GRAPH = GRAPH["wikidata-links"]
 EXTERNAL_GRAPH = GRAPH["external-facts"]
 INFERRED_GRAPH = GRAPH["inferred"]
+#: Where each evidence passage was annotated (YAML file and line): the curators' bookkeeping, not what articles say.
+CURATION_GRAPH = GRAPH["curation"]
 
 PREFIXES: dict[str, str] = {
     "mkg": str(MKG),
@@ -44,6 +47,7 @@ PREFIXES: dict[str, str] = {
     "foaf": str(FOAF),
     "wd": str(WD),
     "wdt": str(WDT),
+    "oa": str(OA),
 }
 
 A = RDF.type

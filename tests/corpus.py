@@ -23,6 +23,7 @@ from kg.annotations import Article, EntityDecl, Fact, load_articles, load_entiti
 from kg.assemble import article_iri, short_id
 from kg.extract import find_mentions
 from kg.namespaces import (
+    CURATION_GRAPH,
     ENTITIES_GRAPH,
     EXTERNAL_GRAPH,
     INFERRED_GRAPH,
@@ -70,11 +71,17 @@ class Corpus:
     @property
     def asserted_graphs(self) -> list[str]:
         """Every graph but the inferred one: the default graph that holds the asserted facts only."""
-        return [*self.article_graphs, *(str(g) for g in (ENTITIES_GRAPH, ONTOLOGY_GRAPH, LINKS_GRAPH, EXTERNAL_GRAPH))]
+        from kg.wikidata_mappings import MAPPINGS_GRAPH  # the ontology's SKOS mappings to Wikidata
+
+        others = (ENTITIES_GRAPH, ONTOLOGY_GRAPH, LINKS_GRAPH, EXTERNAL_GRAPH, CURATION_GRAPH, MAPPINGS_GRAPH)
+        return [*self.article_graphs, *(str(g) for g in others)]
 
     @property
     def named_graphs(self) -> list[str]:
-        return [*self.asserted_graphs, str(INFERRED_GRAPH)]
+        """Every graph of the dataset: the asserted ones, the inferred one and the saved queries as SPARQL examples."""
+        from kg.examples import EXAMPLES_GRAPH
+
+        return [*self.asserted_graphs, str(INFERRED_GRAPH), str(EXAMPLES_GRAPH)]
 
     def article(self, number: str) -> Article:
         (found,) = [a for a in self.articles if short_id(a) == number]

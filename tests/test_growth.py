@@ -160,7 +160,7 @@ def test_every_articles_facts_are_in_its_graph_with_their_evidence(grown):
             subject = RES[fact.about]
             seen[fact.about,] += 1
             evidence = RES[f"{fact.about}/evidence/{number}-{seen[fact.about,]}"]
-            assert (subject, MKG.evidence, evidence) in g and (subject, PROV.wasDerivedFrom, source) in g, fact
+            assert (subject, MKG.evidence, evidence) in g and (subject, MKG.describedIn, source) in g, fact
             assert g.value(evidence, MKG.evidenceText) == Literal(" … ".join(normalise(p) for p in fact.evidence))
             assert g.value(evidence, PROV.wasQuotedFrom) == source
             for passage in fact.evidence:

@@ -74,3 +74,27 @@ def test_skos_is_used_for_closematches_not_sameas():
     g = _ontology()
     assert not list(g.triples((None, OWL.sameAs, None)))
     assert len(list(g.triples((None, SKOS.closeMatch, None)))) >= 4
+
+
+def test_no_alignment_makes_a_resource_what_it_is_not():
+    """Each of these sub-property or domain axioms typed the data wrongly once PROV-O, ORG or SKOS was loaded."""
+    g = _ontology()
+    assert (MKG.author, RDFS.subPropertyOf, PROV.wasAttributedTo) not in g  # a proposal (activity) became an entity
+    assert (MKG.participant, RDFS.subPropertyOf, MKG.agent) not in g  # an opponent became a responsible agent
+    assert (MKG.positionIn, RDFS.subPropertyOf, ORG.postIn) not in g  # Mali became an org:Organization
+    assert g.value(MKG.status, RDFS.domain) is None  # anything with a status became a withdrawal
+    assert (MKG.alias, RDFS.subPropertyOf, SKOS.altLabel) not in g  # a data property under an annotation property
+    assert (MKG.agent, RDFS.subPropertyOf, PROV.wasAssociatedWith) in g
+    assert (MKG.Event, RDFS.subClassOf, PROV.Activity) in g
+    assert g.value(MKG.describedIn, RDFS.range) == MKG.NewsArticle
+    assert (MKG.describedIn, RDFS.subPropertyOf, PROV.wasDerivedFrom) not in g
+
+
+def test_no_property_of_an_event_is_one_of_an_entity():
+    """prov:wasDerivedFrom and prov:wasAttributedTo have domain prov:Entity: no mkg property of events is below them."""
+    g = _ontology()
+    entity_only = {PROV.wasDerivedFrom, PROV.wasAttributedTo, PROV.wasQuotedFrom, PROV.wasGeneratedBy}
+    for prop in g.subjects(RDF.type, OWL.ObjectProperty):
+        domain = g.value(prop, RDFS.domain)
+        if domain is not None and MKG.Event in set(g.transitive_objects(domain, RDFS.subClassOf)):
+            assert not set(g.transitive_objects(prop, RDFS.subPropertyOf)) & entity_only, prop

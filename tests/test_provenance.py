@@ -43,7 +43,7 @@ def test_every_statement_quote_is_verbatim_in_an_article(dataset, articles):
 def test_every_event_and_statement_cites_an_article_in_its_own_graph(dataset, corpus):
     q = sparql_prologue() + """
     SELECT ?e ?g WHERE {
-      GRAPH ?g { ?e prov:wasDerivedFrom ?a . ?e mkg:evidence ?ev . ?ev prov:wasQuotedFrom ?a }
+      GRAPH ?g { ?e mkg:describedIn ?a . ?e mkg:evidence ?ev . ?ev prov:wasQuotedFrom ?a }
     }"""
     cited = {}
     for e, g in dataset.query(q):
@@ -140,3 +140,38 @@ def test_no_article_graph_holds_a_wikidata_id_or_a_resolution_number(dataset):
         if str(g).startswith(str(GRAPH["article/"])):
             assert not str(o).startswith(str(WD)), (s, p, o)
             assert p != MKG.resolutionNumber
+
+
+def test_events_people_and_places_are_not_derived_from_articles_their_descriptions_are(dataset, articles):
+    """Events are prov:Activity, disjoint with prov:Entity in PROV-O: they cite their articles with mkg:describedIn."""
+    from rdflib import URIRef
+
+    from kg.namespaces import ENTITIES_GRAPH
+
+    entities = {s for s in dataset.graph(ENTITIES_GRAPH).subjects(RDF.type, None)}
+    derived = {s for s, _, _, _ in dataset.quads((None, PROV.wasDerivedFrom, None, None))}
+    assert entities and not entities & derived
+    kinds = (MKG.DateClaim, MKG.Evidence, MKG.Assertion)
+    descriptions = {s for c in kinds for s, _, _, _ in dataset.quads((None, RDF.type, c, None))}
+    assert not [s for s in derived if isinstance(s, URIRef) and str(s).startswith(str(RES)) and s not in descriptions]
+    for a in articles:
+        g = dataset.graph(article_graph(short_id(a)))
+        assert (g.identifier, PROV.wasDerivedFrom, article_iri(a)) in g
+    described = {s for s, _, _, _ in dataset.quads((None, MKG.describedIn, None, None))}
+    assert {RES["coup-2020"], RES["abdoulaye-diop"], RES["resolution-termination"]} <= described
+
+
+def test_annotation_file_and_line_live_in_the_curation_graph_not_in_the_article_graphs(dataset, articles):
+    from kg.namespaces import CURATION_GRAPH
+
+    for _s, p, _o, g in dataset.quads((None, None, None, None)):
+        if str(g).startswith(str(GRAPH["article/"])):
+            assert p not in (MKG.sourceLine, MKG.annotationFile)
+    curation = dataset.graph(CURATION_GRAPH)
+    for a in articles:
+        seen: dict[str, int] = {}
+        for fact in a.facts:
+            seen[fact.about] = seen.get(fact.about, 0) + 1
+            ev = RES[f"{fact.about}/evidence/{short_id(a)}-{seen[fact.about]}"]
+            assert curation.value(ev, MKG.sourceLine).toPython() == fact.line
+            assert str(curation.value(ev, MKG.annotationFile)) == f"kg/articles/{a.annotation_path.name}"

@@ -299,6 +299,13 @@ def check_mentions(rows, corpus):
     assert [int(r["articles"]) for r in rows] == sorted(counts.values(), reverse=True)
 
 
+def check_evidence_for_a_triple(rows, corpus):
+    facts = [(a, f) for a, f in corpus.facts("resolution-termination") if "minusma" in f.values.get("terminates", [])]
+    stating = [(str(article_iri(a)), " … ".join(" ".join(p.split()) for p in f.evidence)) for a, f in facts]
+    assert sorted((r["article"], r["passage"]) for r in rows) == sorted(stating) and rows  # one passage per fact
+    assert any("end the 10-year peacekeeping mission" in r["passage"] for r in rows)
+
+
 KEY_ROWS: dict[str, Callable[[list[dict], Corpus], None]] = {
     "01-timeline": check_timeline, "02-mission-life": check_mission_life, "03-resolutions": check_resolutions,
     "04-mandates": check_mandates, "05-coups": check_coups, "06-withdrawals": check_withdrawals,
@@ -311,6 +318,7 @@ KEY_ROWS: dict[str, Callable[[list[dict], Corpus], None]] = {
     "23-people-and-positions": check_positions, "24-expulsions-and-restrictions": check_expulsions,
     "25-date-precision": check_precision, "26-unresolved-dates": check_unresolved, "27-articles": check_articles,
     "28-moura-report": check_moura, "29-alliances": check_alliances, "30-countries-mentioned": check_mentions,
+    "31-evidence-for-a-triple": check_evidence_for_a_triple,
 }  # fmt: skip
 
 

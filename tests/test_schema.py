@@ -148,7 +148,7 @@ def test_entity_types_are_the_ontology_classes():
     from rdflib.namespace import OWL, RDF
 
     classes = {str(c).removeprefix(str(MKG)) for c in load_ontology().subjects(RDF.type, OWL.Class)}
-    built_by_the_build = {"DateClaim", "Evidence", "NewsArticle", "WithdrawalStatus"}
+    built_by_the_build = {"Assertion", "DateClaim", "Evidence", "NewsArticle", "WithdrawalStatus"}
     assert set(schema()["$defs"]["entity"]["properties"]["type"]["enum"]) == classes - built_by_the_build
 
 
