@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
+import datetime as dt
+import os
+from collections import Counter
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from kg import __version__
 from kg.namespaces import GRAPH, ONTOLOGY_IRI, RES, VOID, WD, bind_prefixes
@@ -12,10 +16,62 @@ from kg.stats import Stats
 DATASET = RES["dataset"]
 SITE = "https://w3id.org/minusma-kg/"
 DUMPS = {"minusma-kg.trig": "application/trig", "minusma-kg.nq": "application/n-quads", "minusma-kg.ttl": "text/turtle"}
+#: The dumps are also served gzip-compressed, at the same address plus ".gz".
+GZIP = "application/gzip"
+#: When the dataset was first published.
+ISSUED = dt.date(2026, 11, 22)
+PUBLISHER = "The minusma-kg project"
+IANA = "https://www.iana.org/assignments/media-types/"
 
 
-def describe_dataset(stats: Stats, articles: list[URIRef], links: int) -> Graph:
-    """A void:Dataset (also a dcat:Dataset) with a subset per named graph, its dumps, endpoint and sources."""
+def vocabulary(iri: str) -> str:
+    """The namespace a term belongs to: up to its last '#', else its last '/'."""
+    cut = iri.rfind("#") if "#" in iri else iri.rfind("/")
+    return iri[: cut + 1]
+
+
+def modified() -> dt.date:
+    """The build's date, or SOURCE_DATE_EPOCH's for a reproducible build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _partitions(g: Graph, ds: Dataset) -> None:
+    """Distinct triples, subjects, objects; vocabularies; a class partition and a property partition."""
+    triples = {(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}
+    g.add((DATASET, VOID.triples, Literal(len(triples), datatype=XSD.integer)))
+    g.add((DATASET, VOID.distinctSubjects, Literal(len({s for s, _, _ in triples}), datatype=XSD.integer)))
+    g.add((DATASET, VOID.distinctObjects, Literal(len({o for _, _, o in triples}), datatype=XSD.integer)))
+    g.add((DATASET, VOID.properties, Literal(len({p for _, p, _ in triples}), datatype=XSD.integer)))
+    per_property = Counter(p for _, p, _ in triples)
+    instances: dict[URIRef, set] = {}
+    for s, p, o in triples:
+        if p == RDF.type and isinstance(o, URIRef):
+            instances.setdefault(o, set()).add(s)
+    g.add((DATASET, VOID.classes, Literal(len(instances), datatype=XSD.integer)))
+    used = {vocabulary(str(p)) for p in per_property} | {vocabulary(str(c)) for c in instances}
+    for ns in sorted(used):
+        g.add((DATASET, VOID.vocabulary, URIRef(ns)))
+    for i, (cls, members) in enumerate(sorted(instances.items())):
+        node = BNode(f"class-partition-{i}")
+        g.add((DATASET, VOID.classPartition, node))
+        g.add((node, VOID["class"], cls))
+        g.add((node, VOID.entities, Literal(len(members), datatype=XSD.integer)))
+    for i, (prop, count) in enumerate(sorted(per_property.items())):
+        node = BNode(f"property-partition-{i}")
+        g.add((DATASET, VOID.propertyPartition, node))
+        g.add((node, VOID.property, prop))
+        g.add((node, VOID.triples, Literal(count, datatype=XSD.integer)))
+
+
+def describe_dataset(stats: Stats, articles: list[URIRef], links: int, dataset: Dataset | None = None) -> Graph:
+    """A void:Dataset (also a dcat:Dataset) with a subset per named graph, its dumps, endpoint and sources.
+
+    Given the ``dataset``, the counts are of its distinct triples (the union: a triple several graphs state counts
+    once), with the vocabularies it uses and a class and a property partition; without it, the quad count.
+    """
     g = bind_prefixes(Graph())
     g.bind("void", VOID)
     g.bind("dcat", DCAT)
@@ -31,20 +87,39 @@ def describe_dataset(stats: Stats, articles: list[URIRef], links: int) -> Graph:
     g.add((DATASET, VOID.vocabulary, URIRef(ONTOLOGY_IRI)))
     g.add((DATASET, VOID.uriSpace, Literal(str(RES))))
     g.add((DATASET, VOID.sparqlEndpoint, URIRef(SITE + "sparql")))
-    g.add((DATASET, VOID.triples, Literal(stats.total_quads, datatype=XSD.integer)))
+    if dataset is not None:
+        _partitions(g, dataset)
+    else:
+        g.add((DATASET, VOID.triples, Literal(stats.total_quads, datatype=XSD.integer)))
+    g.add((DATASET, DCTERMS.issued, Literal(ISSUED.isoformat(), datatype=XSD.date)))
+    g.add((DATASET, DCTERMS.modified, Literal(modified().isoformat(), datatype=XSD.date)))
+    publisher = URIRef(SITE + "#publisher")
+    for prop in (DCTERMS.publisher, DCTERMS.creator):
+        g.add((DATASET, prop, publisher))
+    g.add((publisher, RDF.type, FOAF.Organization))
+    g.add((publisher, FOAF.name, Literal(PUBLISHER, lang="en")))
+    g.add((publisher, FOAF.homepage, URIRef(SITE)))
+    g.add((DATASET, FOAF.homepage, URIRef(SITE)))
+    g.add((DATASET, DCTERMS.temporal, _period(g)))
     g.add((DATASET, DCAT.keyword, Literal("MINUSMA", lang="en")))
     g.add((DATASET, DCAT.keyword, Literal("peacekeeping", lang="en")))
     g.add((DATASET, DCTERMS.spatial, WD.Q912))
     for article in articles:
         g.add((DATASET, PROV.wasDerivedFrom, article))
+        g.add((DATASET, DCTERMS.source, article))
     for name, media_type in DUMPS.items():
-        dump = URIRef(SITE + "dumps/" + name)
-        g.add((DATASET, VOID.dataDump, dump))
-        dist = URIRef(SITE + "dumps/" + name + "#distribution")
-        g.add((DATASET, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCAT.downloadURL, dump))
-        g.add((dist, DCAT.mediaType, URIRef("https://www.iana.org/assignments/media-types/" + media_type)))
+        for compressed in (False, True):
+            file = name + (".gz" if compressed else "")
+            dump = URIRef(SITE + "dumps/" + file)
+            g.add((DATASET, VOID.dataDump, dump))
+            dist = URIRef(SITE + "dumps/" + file + "#distribution")
+            g.add((DATASET, DCAT.distribution, dist))
+            g.add((dist, RDF.type, DCAT.Distribution))
+            g.add((dist, DCAT.downloadURL, dump))
+            g.add((dist, DCAT.mediaType, URIRef(IANA + media_type)))
+            g.add((dist, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+            if compressed:
+                g.add((dist, DCAT.compressFormat, URIRef(IANA + GZIP)))
     for graph, count in stats.triples_per_graph.items():
         subset = URIRef(graph)
         g.add((DATASET, VOID.subset, subset))
@@ -57,3 +132,12 @@ def describe_dataset(stats: Stats, articles: list[URIRef], links: int) -> Graph:
     g.add((linkset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
     g.add((linkset, VOID.triples, Literal(links, datatype=XSD.integer)))
     return g
+
+
+def _period(g: Graph) -> URIRef:
+    """The mission's years, 2013 to 2024, as a dcterms:PeriodOfTime."""
+    period = URIRef(SITE + "#period")
+    g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    g.add((period, DCAT.startDate, Literal("2013", datatype=XSD.gYear)))
+    g.add((period, DCAT.endDate, Literal("2024", datatype=XSD.gYear)))
+    return period

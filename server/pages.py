@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory
 
 from kg import paths
 from kg.namespaces import GRAPH, MKG, PREFIXES, RES
@@ -95,7 +95,7 @@ def local_href(iri: str) -> str | None:
     if iri.startswith(str(MKG)):
         return "/ontology#" + iri[len(str(MKG)) :]
     if iri.startswith(str(GRAPH)):
-        return "/sparql"
+        return "/graph/" + iri[len(str(GRAPH)) :]
     return None
 
 
@@ -142,7 +142,43 @@ def index() -> str:
         prefixes=PREFIXES,
         yasgui_installed=(YASGUI_BUILD / "yasgui.min.js").exists(),
         queries_json=json.dumps([q.to_json() for q in queries]),
+        dataset_jsonld=dataset_jsonld(),
     )
+
+
+def dataset_jsonld() -> dict[str, Any]:
+    """The home page's schema.org Dataset (for dataset search engines): a JSON-LD data block, never executed."""
+    from kg.void import DATASET, DUMPS, ISSUED, PUBLISHER, SITE
+
+    creator = {"@type": "Organization", "name": PUBLISHER, "url": SITE}
+    downloads = [{"@type": "DataDownload", "name": name + suffix, "contentUrl": f"{SITE}dumps/{name}{suffix}",
+                  "encodingFormat": "application/gzip" if suffix else media_type}
+                 for name, media_type in DUMPS.items() for suffix in ("", ".gz")]  # fmt: skip
+    downloads.append({"@type": "DataDownload", "name": "SPARQL endpoint", "contentUrl": SITE + "sparql",
+                      "encodingFormat": "application/sparql-query"})  # fmt: skip
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "@id": str(DATASET),
+        "name": "MINUSMA knowledge graph",
+        "description": (
+            "An open knowledge graph of the UN peacekeeping mission in Mali (MINUSMA, 2013-2024): its establishment, "
+            "mandates, the Security Council resolutions, the 2020 and 2021 coups, the withdrawals and what officials "
+            "said, every fact with its source news article and evidence passage."
+        ),
+        "url": SITE,
+        "sameAs": SITE + ".well-known/void",
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "creator": creator,
+        "publisher": creator,
+        "datePublished": ISSUED.isoformat(),
+        "keywords": ["MINUSMA", "Mali", "peacekeeping", "United Nations", "knowledge graph", "RDF", "SPARQL"],
+        "inLanguage": "en",
+        "isAccessibleForFree": True,
+        "temporalCoverage": "2013/2024",
+        "spatialCoverage": {"@type": "Place", "name": "Mali", "sameAs": "http://www.wikidata.org/entity/Q912"},
+        "distribution": downloads,
+    }
 
 
 @blueprint.get("/favicon.ico")
@@ -159,18 +195,36 @@ def yasgui_file(name: str) -> Response:
 
 @blueprint.get("/dumps/<name>")
 def dump(name: str) -> Response:
+    data = Path(current_app.extensions["minusma-kg"].config.data)
+    if name.endswith(".gz") and name.removesuffix(".gz") in DUMPS:  # compressed once per version of the file
+        from server.compression import gzipped_file
+
+        body, etag = gzipped_file(data / name.removesuffix(".gz"))
+        response = Response(body, mimetype="application/gzip", headers={"Cache-Control": "public, max-age=300"})
+        response.set_etag(etag)
+        return response.make_conditional(request)
     if name not in DUMPS:
         abort(404)
-    data = Path(current_app.extensions["minusma-kg"].config.data)
     return send_from_directory(data, name, mimetype=DUMPS[name], as_attachment=False, max_age=300)
 
 
 @blueprint.get("/.well-known/void")
 @blueprint.get("/void")
 def void() -> Response:
-    """The dataset's VoID/DCAT description (written by the build)."""
+    """The dataset's VoID/DCAT description (written by the build): Turtle, or another RDF format a client asks for."""
     data = Path(current_app.extensions["minusma-kg"].config.data)
-    return send_from_directory(data, VOID_FILE, mimetype="text/turtle", max_age=300)
+    fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
+    if fmt is None or fmt.key == "turtle" or not (request.args.get("format") or _wants_rdf()):
+        return send_from_directory(data, VOID_FILE, mimetype="text/turtle", max_age=300)
+    from rdflib import Dataset, Graph
+
+    from kg.namespaces import bind_prefixes
+
+    if fmt.key in ("trig", "nquads"):  # the description in the default graph
+        body = Dataset().parse(data / VOID_FILE, format="turtle").serialize(format=fmt.rdflib, encoding="utf-8")
+    else:
+        body = bind_prefixes(Graph()).parse(data / VOID_FILE).serialize(format=fmt.rdflib, encoding="utf-8")
+    return Response(body, content_type=fmt.content_type, headers={"Cache-Control": "public, max-age=300"})
 
 
 @blueprint.get("/ontology")
@@ -184,27 +238,53 @@ def ontology() -> Response:
     fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
     if fmt is None or fmt.key == "turtle":
         return Response(paths.ONTOLOGY.read_bytes(), content_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
-    from rdflib import Graph
+    from server.linked_data import rdf_response
 
-    body = Graph().parse(paths.ONTOLOGY).serialize(format=fmt.rdflib, encoding="utf-8")
-    return Response(body, content_type=fmt.content_type, headers={"Vary": "Accept"})
+    # the ontology graph of the build being served (TriG and N-Quads keep its graph name)
+    response = rdf_response(_dataset_index().graphs.get(str(GRAPH["ontology"]), []))
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def _wants_rdf() -> bool:
-    accept = request.accept_mimetypes
-    if request.args.get("format"):
-        return True
-    best = accept.best_match(["text/html", *(f.media_type for f in GRAPH_FORMATS)])
-    return best is not None and best != "text/html" and accept[best] > accept["text/html"]
+    from server.linked_data import wants_rdf
+
+    return wants_rdf()
+
+
+def _dataset_index():
+    from server.linked_data import dataset_index
+
+    return dataset_index(current_app.extensions["minusma-kg"].config.data)
+
+
+def _quoted_path() -> str:
+    from server.linked_data import _request_path
+
+    return _request_path()
+
+
+def alternates(path: str) -> list[dict[str, str]]:
+    from server.linked_data import alternates as forms
+
+    return forms(path)
 
 
 @blueprint.get("/resource/<path:local>")
 def resource(local: str) -> Response | str:
     """A resource of the graph: everything said about it, by whom, with the evidence; 404 in every format if unknown."""
     iri = resource_iri(local)
+    if local == "dataset":  # the dataset itself (res:dataset): its VoID/DCAT description
+        query = "?" + request.query_string.decode("latin-1") if request.query_string else ""
+        return redirect("/.well-known/void" + query, 303)
     if iri is None or not _ask(_KNOWN, iri=iri):
         abort(404, f"No resource {RES}{local} in this graph.")
     if _wants_rdf():
+        from server.linked_data import QUAD_FORMATS, rdf_response
+
+        fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
+        if fmt is not None and fmt.key in QUAD_FORMATS:  # each triple in the graphs that state it
+            return rdf_response(_dataset_index().quads_about(iri))
         from server.protocol import ProtocolRequest, answer
 
         q = "CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"
@@ -248,7 +328,10 @@ def resource(local: str) -> Response | str:
         for v in entry["values"].values():
             term = v["term"]
             inferred = v["graphs"] == {str(GRAPH["inferred"])}
-            graphs = sorted(("article " if "/article/" in g else "") + g.rsplit("/", 1)[-1] for g in v["graphs"])
+            graphs = sorted(
+                ({"name": ("article " if "/article/" in g else "") + g.rsplit("/", 1)[-1], "href": local_href(g)}
+                 for g in v["graphs"]), key=lambda x: x["name"],
+            )  # fmt: skip
             if term["type"] == "uri":
                 values.append({"kind": "iri", "iri": term["value"], "label": labels.get(term["value"], short(term["value"])),
                                "href": local_href(term["value"]), "inferred": inferred, "graphs": graphs})  # fmt: skip
@@ -272,5 +355,5 @@ def resource(local: str) -> Response | str:
                "href": local_href(r["article"]["value"])} for r in evidence]  # fmt: skip
     return render_template(
         "resource.html", iri=iri, label=labels.get(iri, local), short=short(iri), types=types, rows=rows,
-        incoming=back, evidence=quotes, wikidata=wikidata,
+        incoming=back, evidence=quotes, wikidata=wikidata, alternates=alternates(_quoted_path()),
     )  # fmt: skip

@@ -11,8 +11,14 @@ from server.formats import GRAPH_FORMATS, SOLUTION_FORMATS
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 
-def describe(endpoint: str, triples_per_graph: dict[str, int], union_triples: int, federated: bool) -> Graph:
-    """What a client needs to know: languages, formats, features, and the dataset's graphs with their sizes."""
+def describe(
+    endpoint: str, triples_per_graph: dict[str, int], union_triples: int, federated: bool, void: str | None = None
+) -> Graph:
+    """What a client needs to know: languages, formats, features, and the dataset's graphs with their sizes.
+
+    ``union_triples`` is the default graph's size: distinct triples, the union of the graphs. ``void`` is the URL
+    of the dataset's VoID description, which the service and its default dataset point to (rdfs:seeAlso).
+    """
     g = bind_prefixes(Graph())
     g.bind("sd", SD)
     g.bind("void", VOID)
@@ -33,6 +39,14 @@ def describe(endpoint: str, triples_per_graph: dict[str, int], union_triples: in
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, VOID.triples, Literal(union_triples, datatype=XSD.integer)))
+    if void:
+        from rdflib.namespace import RDFS
+
+        from kg.void import DATASET
+
+        for node in (service, dataset):
+            g.add((node, RDFS.seeAlso, URIRef(void)))
+        g.add((dataset, RDFS.seeAlso, DATASET))  # the VoID/DCAT dataset this endpoint serves
     for i, (name, count) in enumerate(sorted(triples_per_graph.items())):
         named, graph = BNode(f"named-graph-{i}"), BNode(f"graph-{i}")
         g.add((dataset, SD.namedGraph, named))

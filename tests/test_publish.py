@@ -84,7 +84,7 @@ def test_the_dataset_describes_itself_in_void_and_dcat(built, corpus):
     assert (dataset, RDF.type, VOID.Dataset) in g and (dataset, RDF.type, DCAT.Dataset) in g
     subsets = {str(s): int(g.value(s, VOID.triples)) for s in g.objects(dataset, VOID.subset)}
     assert subsets == built.stats.triples_per_graph
-    assert len(list(g.objects(dataset, DCAT.distribution))) == 3
+    assert len(list(g.objects(dataset, DCAT.distribution))) == 6  # each dump, and each gzip-compressed
     assert int(g.value(URIRef(LINKS_GRAPH), VOID.triples)) >= 25
     sources = {str(s) for s in g.objects(dataset, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"))}
     assert sources == corpus.article_iris  # the source articles, every one
