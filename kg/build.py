@@ -13,6 +13,7 @@ from rdflib.namespace import RDF
 
 from kg import __version__, paths
 from kg.assemble import AnnotationErrors, Assembly, assemble
+from kg.examples import add_examples
 from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
 from kg.publish import (
     FORMAT_VERSION,
@@ -33,6 +34,7 @@ from kg.reason import infer
 from kg.stats import Stats, compute
 from kg.validate import ValidationReport, asserted_union, validate_dataset
 from kg.void import describe_dataset
+from kg.wikidata_mappings import add_wikidata_mappings
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ def sources_digest(sources: Sources = Sources()) -> str:
     files = sorted(
         [*sources.articles_dir.glob("*"), sources.entities_file, sources.ontology_file, sources.shapes_file,
          *(sources.entities_file.parent / "wikidata").glob("*"), sources.entities_file.parent / "external.yaml",
+         *paths.QUERIES_DIR.glob("*.rq"),
          *Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.schema.json")]
     )  # fmt: skip
     h = hashlib.sha256(__version__.encode())
@@ -123,6 +126,9 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
     inconsistencies = reason_into(ds)
     if inconsistencies:
         return BuildResult(False, out, report=report, errors=inconsistencies, warnings=warnings)
+    add_examples(ds)  # the saved queries as SPARQL examples, a graph of their own (not reasoned over)
+    if mapping_errors := add_wikidata_mappings(ds, sources.entities_file.parent / "wikidata"):  # SKOS to Wikidata
+        return BuildResult(False, out, report=report, errors=mapping_errors, warnings=warnings)
     stats = compute(ds)
     nquads = sorted_nquads(ds)
     info = {
@@ -136,7 +142,7 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
 
     articles = sorted({s for s, _, _, _ in ds.quads((None, RDF.type, MKG.NewsArticle, None)) if isinstance(s, URIRef)})
     links = len(ds.graph(LINKS_GRAPH))
-    metadata = describe_dataset(stats, articles, links)
+    metadata = describe_dataset(stats, articles, links, ds)
 
     def write(directory: Path) -> None:
         write_dataset(ds, directory)

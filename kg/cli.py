@@ -171,6 +171,27 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from kg.exports import load, mixnmatch, openrefine, quickstatements
+
+    found = built_dataset(args.data)
+    if found is None:
+        return 1
+    ds = load(found.nquads)
+    if args.format == "quickstatements":
+        lines, skipped = quickstatements(ds, args.retrieved or date.today())
+        text = "".join(line + "\n" for line in lines)
+        for reason in skipped:
+            print(f"not exported: {reason}", file=sys.stderr)
+    else:
+        text = mixnmatch(ds) if args.format == "mixnmatch" else openrefine(ds)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def _draft_options(args: argparse.Namespace) -> dict:
     return {"title": args.title, "publisher": args.publisher, "published": args.published, "url": args.url}
 
@@ -377,6 +398,21 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["table", "csv", "json"], default="table", help="output format (default: table)")
     q.add_argument("--data", default=None, metavar="DIR", help=DATA_HELP)
     q.set_defaults(func=_cmd_query)
+
+    ex = sub.add_parser(
+        "export",
+        help="write the graph for Wikidata's tools or OpenRefine",
+        description="quickstatements: QuickStatements V1 commands for what the articles say about entities linked to "
+        "Wikidata (never CREATE; every statement sourced to its article). mixnmatch: the entities not linked to "
+        "Wikidata as a Mix'n'match catalogue (id, name, description, url, type). openrefine: every entity as CSV "
+        "(labels, types, aliases, Wikidata links).",
+    )
+    ex.add_argument("format", choices=["quickstatements", "mixnmatch", "openrefine"])
+    ex.add_argument("--data", default=None, metavar="DIR", help=DATA_HELP)
+    ex.add_argument("--out", default=None, metavar="FILE", help="write here (default: standard output)")
+    ex.add_argument("--retrieved", type=iso_date, metavar="YYYY-MM-DD",
+                    help="the date the articles were consulted, for S813 'retrieved' (default: today)")
+    ex.set_defaults(func=_cmd_export)
 
     for name, func, help_text, description in (
         ("draft", _cmd_draft, "print a drafted annotation of an article's text (changes nothing)",

@@ -76,7 +76,12 @@ class AppState:
             cache = f"public, max-age={self.config.cache_seconds}"
         else:
             endpoint, cache = request.base_url, "private, no-store"
-        g = describe(endpoint, per_graph, int(stats.get("total_quads", 0)), bool(self.config.allowed_services))
+        from server.linked_data import dataset_index
+
+        # the default graph is the union: each triple once, however many graphs state it
+        distinct = dataset_index(self.config.data).distinct_triples
+        void_url = endpoint.removesuffix("/sparql") + "/.well-known/void"
+        g = describe(endpoint, per_graph, distinct, bool(self.config.allowed_services), void=void_url)
         body = g.serialize(format=fmt.rdflib, encoding="utf-8")
         return Response(body, 200, content_type=fmt.content_type, headers={"Vary": "Accept", "Cache-Control": cache})
 
@@ -91,7 +96,11 @@ def create_app(config: Config | None = None) -> Flask:
     origins = "*" if "*" in config.cors_origins else list(config.cors_origins)
     CORS(app, origins=origins, methods=["GET", "POST"], max_age=3600,  # preflights offer only what /sparql accepts
          expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"])  # fmt: skip
+    from server import compression, linked_data
+
+    compression.install(app)  # registered first, so it runs last: gzip what the other hooks have finished
     install_security_headers(app, config)  # CSP on HTML pages, nosniff, Referrer-Policy, X-Frame-Options
+    linked_data.install(app)  # /graph/..., /ontology/<version>, /.well-known/sparql-examples; Vary and Link
     engine = RemoteStore(config.store) if config.store else Engine(
         nquads,
         workers=config.workers,
@@ -110,6 +119,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(blueprint)
     app.register_blueprint(saved.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(__import__("server.reconcile", fromlist=["blueprint"]).blueprint)  # /reconcile, /search
 
     @app.errorhandler(413)
     def too_large(_: Exception) -> Response:

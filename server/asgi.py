@@ -54,8 +54,8 @@ class BodyLimit:
             await _plain(send, 408, f"The request body did not arrive within {self.timeout:g} s.")
             return
         if body is None:
+            await self._drain(receive)  # first: the server closes the connection once the 413 is sent
             await _plain(send, 413, self._too_large())
-            await self._drain(receive)
             return
         replayed = False
 
@@ -81,9 +81,9 @@ class BodyLimit:
                 return
 
     async def _drain(self, receive: Any) -> None:
-        """Read and drop (bounded) what the client is still sending after a 413, so it can read the answer.
+        """Read and drop (bounded) what the client is still sending before answering 413, so it can read the answer.
 
-        Closing at once would reset a connection whose client is still writing, and the reset loses the 413.
+        Answering closes the connection; closing while the client still writes resets it, and the reset loses the 413.
         """
         dropped = 0
         try:

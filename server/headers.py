@@ -125,4 +125,9 @@ def install(app: Flask, config: Config) -> None:
             elif request.endpoint == "pages.index":
                 extra = {"style-src-attr": ("'unsafe-hashes'", f"'{_sha256(YASQE_TOOLTIP_STYLE)}'")}
             response.headers["Content-Security-Policy"] = policy(extra)
+            if request.endpoint == "reconcile.preview":  # OpenRefine shows the preview card in an iframe
+                response.headers["Content-Security-Policy"] = response.headers["Content-Security-Policy"].replace(
+                    "frame-ancestors 'none'", "frame-ancestors *"
+                )
+                del response.headers["X-Frame-Options"]
         return response
