@@ -217,6 +217,7 @@ def serialize_result(result: Any, job: QueryJob) -> QueryOutcome:
 def _worker_main(conn: Any, nquads: str, settings: WorkerSettings) -> None:  # pragma: no cover - child process
     from server import sandbox
 
+    sandbox.die_with_parent()  # a runaway query must not outlive a server that was killed
     sandboxed = sandbox.deny_network() if settings.deny_network else False
     sandbox.limit_memory(settings.max_memory)
     store = load_store(Path(nquads))
@@ -285,8 +286,14 @@ class Engine:
         self._start_timeout = start_timeout
         self._closed = False
         self._lanes = {"general": _Lane(), "reserved": _Lane()}
+        self._workers: set[_Worker] = set()  # idle and busy: close() stops them all
+        self._lock = threading.Lock()
+        # lanes that lost a worker, or a reply queue for a worker to start now; None stops the spawner
+        self._wanted: queue.Queue[Any] = queue.Queue()
+        threading.Thread(target=self._spawner, name="query-worker-spawner", daemon=True).start()
         lanes = (("general", max(1, workers)), ("reserved", max(0, reserved)))
-        started = [(lane, _Worker(self._ctx, nquads, self.settings)) for lane, n in lanes for _ in range(n)]
+        started = [(lane, self._start_process()) for lane, n in lanes for _ in range(n)]
+        self._workers.update(w for _, w in started)
         for lane, w in started:
             w.wait_ready(start_timeout)
             self._lanes[lane].idle.put(w)
@@ -294,9 +301,31 @@ class Engine:
         self.sandboxed = all(w.sandboxed for _, w in started)
 
     def _replace(self, lane: str) -> None:
-        """Start a worker in the background to take a dead one's place, retrying with backoff until it starts."""
+        """Ask the spawner thread for a worker to take a dead one's place."""
+        self._wanted.put(lane)
 
-        def start() -> None:
+    def _start_process(self) -> _Worker:
+        """A worker process started by the spawner thread (it starts loading; the caller waits for it)."""
+        reply: queue.Queue[Any] = queue.Queue()
+        self._wanted.put(reply)
+        started = reply.get(timeout=self._start_timeout)
+        if isinstance(started, BaseException):
+            raise RuntimeError("a query worker could not be started") from started
+        return started
+
+    def _spawner(self) -> None:
+        """Start replacement workers, retrying with backoff so the pool never drains.
+
+        One long-lived thread starts them all: a worker asks the kernel to kill it when the thread that
+        started it ends (PR_SET_PDEATHSIG is per thread), so that thread must live as long as the engine.
+        """
+        while (lane := self._wanted.get()) is not None:
+            if isinstance(lane, queue.Queue):
+                try:
+                    lane.put(_Worker(self._ctx, self.nquads, self.settings))
+                except Exception as exc:  # handed to the caller, who raises it
+                    lane.put(exc)
+                continue
             delay = 0.5
             while not self._closed:
                 try:
@@ -307,13 +336,13 @@ class Engine:
                     time.sleep(delay)
                     delay = min(delay * 2, 30.0)
                     continue
-                if self._closed:
-                    w.kill()
-                else:
-                    self._lanes[lane].idle.put(w)
-                return
-
-        threading.Thread(target=start, daemon=True).start()
+                with self._lock:
+                    if not self._closed:
+                        self._workers.add(w)
+                        self._lanes[lane].idle.put(w)
+                        break
+                w.kill()
+                break
 
     def _take(self, reserved: bool) -> tuple[str, _Worker]:
         """An idle, live worker: from the reserve first for pages, from the general lane otherwise."""
@@ -327,7 +356,7 @@ class Engine:
                 if worker.alive():
                     return lane, worker
                 log.warning("an idle query worker had died; replacing it")
-                worker.kill()
+                self._forget(worker)
                 self._replace(lane)
         raise EngineBusy("every query worker is busy")
 
@@ -348,19 +377,24 @@ class Engine:
                 return outcome
         except (EOFError, OSError) as exc:
             log.warning("a query worker died while running a query; replacing it")
-            worker.kill()
+            self._forget(worker)
             self._replace(lane)
             raise WorkerCrashed("the query worker stopped while running this query") from exc
         log.warning("query ran past %.1fs; killing its worker", timeout)
-        worker.kill()
+        self._forget(worker)
         self._replace(lane)
         raise QueryTimeout(f"the query ran for more than {timeout:g} s and was stopped")
 
+    def _forget(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._workers.discard(worker)
+
     def close(self) -> None:
-        self._closed = True
-        for lane in self._lanes.values():
-            while True:
-                try:
-                    lane.idle.get_nowait().kill()
-                except queue.Empty:
-                    break
+        """Stop every worker, the busy ones too: a runaway query must not outlive the server."""
+        with self._lock:
+            self._closed = True
+            workers, self._workers = list(self._workers), set()
+        self._wanted.put(None)
+        for worker in workers:
+            worker.kill()

@@ -32,7 +32,10 @@ class HeadTimeoutProtocol(H11Protocol):
 
     def _expire(self, waiting_for: Any) -> None:
         self._head_timer = None
-        if self.cycle is waiting_for and not self.transport.is_closing():
+        # close only a connection that waits for a head: no new request since arming, and none being answered
+        # (a fast client may have sent its next request before the timer was armed: that one is waiting_for)
+        idle = self.cycle is None or self.cycle.response_complete
+        if self.cycle is waiting_for and idle and not self.transport.is_closing():
             self.transport.close()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]

@@ -40,6 +40,23 @@ def deny_network() -> bool:
     return True
 
 
+def die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies, however the parent died (Linux only).
+
+    A query worker runs a query the engine cannot interrupt; if the HTTP process is killed, the worker would
+    otherwise go on burning a core for as long as the query runs.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0) != 0:
+        log.warning("could not ask to die with the parent process (errno %d)", ctypes.get_errno())
+
+
 def limit_memory(max_bytes: int) -> None:
     """Cap this process's address space; 0 leaves it unlimited."""
     if max_bytes <= 0:

@@ -313,3 +313,67 @@ def test_keep_alive_requests_are_not_delayed(server):
         times.append(time.monotonic() - start)
     times.sort()
     assert times[len(times) // 2] < 0.02, f"median {times[len(times) // 2] * 1000:.0f} ms per keep-alive request"
+
+
+def _tree(pid: int) -> set[int]:
+    """The process and all its descendants."""
+    found, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        found.add(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.slow
+def test_a_long_query_on_a_reused_connection_gets_its_answer_not_the_head_timeout(built, tmp_path):
+    data = tmp_path / "build"
+    shutil.copytree(built.out, data)
+    served = _serve(data, MINUSMA_KG_HEAD_TIMEOUT="1", MINUSMA_KG_TIMEOUT="3")
+    try:
+        body = urllib.parse.urlencode({"query": RUNAWAY}).encode()
+        pipelined = (  # the second request is already there when the first one's answer completes
+            b"GET /favicon.ico HTTP/1.1\r\nHost: x\r\n\r\n"
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
+        with socket.create_connection(("127.0.0.1", served.port), timeout=30) as sock:
+            sock.sendall(pipelined)
+            received = b""
+            while b"timed out" not in received:  # 3 s of query on a connection whose head timer is 1 s
+                chunk = sock.recv(65536)
+                assert chunk, f"the connection was closed before the query's answer: {received[:300]!r}"
+                received += chunk
+        assert b"HTTP/1.1 503" in received
+    finally:
+        _stop(served)
+
+
+@pytest.mark.slow
+def test_stopping_the_server_during_a_runaway_query_leaves_no_process_behind(built, tmp_path):
+    data = tmp_path / "build"
+    shutil.copytree(built.out, data)
+    served = _serve(data, MINUSMA_KG_TIMEOUT="60")
+    thread = threading.Thread(target=lambda: served.query(RUNAWAY, timeout=60), daemon=True)
+    thread.start()
+    time.sleep(1.5)
+    processes = _tree(served.process.pid)
+    assert len(processes) > 2  # the server, its query workers
+    _stop(served)
+    deadline = time.monotonic() + 15
+    alive = processes
+    while alive and time.monotonic() < deadline:
+        alive = {p for p in processes if Path(f"/proc/{p}").exists() and "Z" not in _state(p)}
+        time.sleep(0.3)
+    assert not alive, f"left running after the server stopped: {sorted(alive)}"
+
+
+def _state(pid: int) -> str:
+    try:
+        return next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("State"))
+    except (OSError, StopIteration):
+        return "Z"
