@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -40,6 +41,19 @@ def articles() -> list[Article]:
 @pytest.fixture(scope="session")
 def entities(articles: list[Article]) -> list[EntityDecl]:
     return [*load_entities(), *(e for a in articles for e in a.entities)]
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A copy of the project's annotations (articles, entities, Wikidata links, external facts) a test may change."""
+    from kg import paths
+
+    kg = tmp_path / "kg"
+    shutil.copytree(paths.ARTICLES_DIR, kg / "articles")
+    shutil.copytree(paths.WIKIDATA_DIR, kg / "wikidata")
+    shutil.copy(paths.ENTITIES, kg / "entities.yaml")
+    shutil.copy(paths.ENTITIES.parent / "external.yaml", kg / "external.yaml")
+    return kg
 
 
 @pytest.fixture(scope="session")

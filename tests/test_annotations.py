@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from kg import paths
 from kg.assemble import AnnotationErrors, assemble
 from kg.build import Sources, build
 
 ARTICLE = "003_bce8059bd345a7e1"
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A copy of the project's annotations that a test may break."""
-    kg = tmp_path / "kg"
-    shutil.copytree(paths.ARTICLES_DIR, kg / "articles")
-    shutil.copytree(paths.WIKIDATA_DIR, kg / "wikidata")
-    shutil.copy(paths.ENTITIES, kg / "entities.yaml")
-    shutil.copy(paths.ENTITIES.parent / "external.yaml", kg / "external.yaml")
-    return kg
 
 
 def _edit(path: Path, old: str, new: str) -> int:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import doctest
 import inspect
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 from rdflib import Literal
 
-from kg import dates, paths
+from kg import dates
 from kg.build import Sources, check
 from kg.dates import DateError, DateNotUnderstoodError, resolve
 from kg.namespaces import MKG, article_graph
@@ -290,17 +289,6 @@ def test_docstring_examples_run():
 # --- In the build: a workspace copy of the annotations -----------------------------------------------------------
 
 ARTICLE = "003_bce8059bd345a7e1"  # published Saturday 1 July 2023; says "on Friday"
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A copy of the project's annotations that a test may extend."""
-    kg = tmp_path / "kg"
-    shutil.copytree(paths.ARTICLES_DIR, kg / "articles")
-    shutil.copytree(paths.WIKIDATA_DIR, kg / "wikidata")
-    shutil.copy(paths.ENTITIES, kg / "entities.yaml")
-    shutil.copy(paths.ENTITIES.parent / "external.yaml", kg / "external.yaml")
-    return kg
 
 
 def _add_passage(kg: Path, sentence: str, fact: str) -> tuple[Path, int]:

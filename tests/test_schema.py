@@ -6,7 +6,6 @@ Brick style: a small valid article (BASE, with its text) and one change per case
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -91,17 +90,6 @@ def _line(text: str, needle: str, nth: int = 1) -> int:
     for _ in range(nth):
         at = text.index(needle, at + 1)
     return text[:at].count("\n") + 1
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    """A copy of the project's annotations that a test may change."""
-    kg = tmp_path / "kg"
-    shutil.copytree(paths.ARTICLES_DIR, kg / "articles")
-    shutil.copytree(paths.WIKIDATA_DIR, kg / "wikidata")
-    shutil.copy(paths.ENTITIES, kg / "entities.yaml")
-    shutil.copy(paths.ENTITIES.parent / "external.yaml", kg / "external.yaml")
-    return kg
 
 
 def _sources(kg: Path) -> Sources:
