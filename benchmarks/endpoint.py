@@ -34,6 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from procs import group  # noqa: E402 - benchmarks/procs.py, beside this script
+
 from kg.build import build  # noqa: E402 - after the sys.path line
 from kg.publish import NQUADS, publish_to_store  # noqa: E402
 from kg.queries import load_saved_queries  # noqa: E402
@@ -193,25 +195,6 @@ def stop_all(procs: list[subprocess.Popen]) -> list[str]:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGKILL)
     return left
-
-
-def group(pgid: int) -> list[str]:
-    """The live processes of group ``pgid``, as "pid command"."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
-            if int(fields[2]) != pgid or fields[0] == b"Z":
-                continue
-            with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                cmd = fh.read().replace(b"\0", b" ").decode(errors="replace").strip()
-        except (OSError, IndexError, ValueError):
-            continue
-        found.append(f"{entry} {cmd[:90]}")
-    return found
 
 
 def main() -> int:

@@ -50,6 +50,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from procs import group  # noqa: E402 - benchmarks/procs.py, beside this script
+
 from kg.queries import load_saved_queries  # noqa: E402 - after the sys.path line, as in endpoint.py
 from server.config import Config  # noqa: E402
 
@@ -372,25 +374,6 @@ def settle(port: int, seconds: float) -> None:
         time.sleep(0.2)
 
 
-def _group(pgid: int) -> list[str]:
-    """The processes of group ``pgid`` now, as "pid command"."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
-            if int(fields[2]) != pgid or fields[0] == b"Z":
-                continue
-            with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                cmd = fh.read().replace(b"\0", b" ").decode(errors="replace").strip()
-        except (OSError, IndexError, ValueError):
-            continue
-        found.append(f"{entry} {cmd[:100]}")
-    return found
-
-
 def stop_server(server: subprocess.Popen) -> list[str]:
     """Ctrl-C for the server (SIGINT, which also removes its snapshot), then SIGTERM and SIGKILL to its group.
 
@@ -404,7 +387,7 @@ def stop_server(server: subprocess.Popen) -> list[str]:
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(15)
             time.sleep(2)
-            left = _group(server.pid)
+            left = group(server.pid)
     for sig in (signal.SIGTERM, signal.SIGKILL):  # whatever is left of its process group (its own session)
         if not _group_alive(server.pid):
             break

@@ -271,40 +271,29 @@ def draft_numbers(ctx: Context, dates: list[FoundDate], linker: Linker) -> tuple
             continue  # "two of them", "one of the key tasks": not a quantity worth a note
         notes.append(f"{n:,}" + (f" ({kind})" if kind else "") + f": no property of the ontology fits; {where}")
     # "for another year", "a decade-long": durations without a digit.
-    for m in re.finditer(r"(?i)\bfor (?:another|a|one|an additional|a further) (year|month|week|day)\b", text):
-        if ctx.in_skip(m.start()):
-            continue
-        sent_start, sent_end = ctx.sentence_span(m.start())
-        about, link_notes = event_for(ctx, linker, sent_start, sent_end)
-        facts.append(
-            DraftFact(
-                about,
-                [ctx.passage(sent_start, sent_end)],
-                {"duration": [_duration(1, m.group(1).lower())]},
-                "number",
-                m.start(),
-                m.end(),
-                notes=link_notes,
-                extra={"surface": m.group(0)},
+    spelled = (  # (pattern, the duration a match states)
+        (r"(?i)\bfor (?:another|a|one|an additional|a further) (year|month|week|day)\b",
+         lambda m: _duration(1, m.group(1).lower())),
+        (r"(?i)\b(?:a |the )?decade[- ]long\b", lambda m: "P10Y"),
+    )  # fmt: skip
+    for pattern, duration in spelled:
+        for m in re.finditer(pattern, text):
+            if ctx.in_skip(m.start()):
+                continue
+            sent_start, sent_end = ctx.sentence_span(m.start())
+            about, link_notes = event_for(ctx, linker, sent_start, sent_end)
+            facts.append(
+                DraftFact(
+                    about,
+                    [ctx.passage(sent_start, sent_end)],
+                    {"duration": [duration(m)]},
+                    "number",
+                    m.start(),
+                    m.end(),
+                    notes=link_notes,
+                    extra={"surface": m.group(0)},
+                )
             )
-        )
-    for m in re.finditer(r"(?i)\b(?:a |the )?decade[- ]long\b", text):
-        if ctx.in_skip(m.start()):
-            continue
-        sent_start, sent_end = ctx.sentence_span(m.start())
-        about, link_notes = event_for(ctx, linker, sent_start, sent_end)
-        facts.append(
-            DraftFact(
-                about,
-                [ctx.passage(sent_start, sent_end)],
-                {"duration": ["P10Y"]},
-                "number",
-                m.start(),
-                m.end(),
-                notes=link_notes,
-                extra={"surface": m.group(0)},
-            )
-        )
     for m in re.finditer(r"(?i)\b(?:(more than|over|nearly|almost|about) )?(?:a|one) decade\b", text):
         if ctx.in_skip(m.start()):
             continue
