@@ -19,7 +19,7 @@ import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from kg import paths
-from kg.namespaces import ENTITIES_GRAPH, GRAPH, LINKS_GRAPH, MKG, ONTOLOGY_GRAPH, RES, SDO, TIME
+from kg.namespaces import ENTITIES_GRAPH, GRAPH, LINKS_GRAPH, MKG, ONTOLOGY_GRAPH, RES, SDO, TIME, names_graph
 from kg.wikidata_mappings import MAPPINGS_GRAPH
 
 WD_ENTITY = "http://www.wikidata.org/entity/"
@@ -107,13 +107,13 @@ def _claim_time(g: Graph, claim: object) -> str | None:
 
 
 def _languages(wikidata_dir: Path) -> dict[str, str]:
+    """Language tag -> Wikidata item, for the rows marked verified only (an unverified item is worse than none)."""
     path = wikidata_dir / "languages.tsv"
     if not path.exists():
         return {}
-    rows = [
-        line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")
-    ]
-    return {r[0].strip(): r[1].strip() for r in rows[1:] if len(r) >= 2}
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    rows = csv.DictReader(lines, delimiter="\t")
+    return {r["tag"].strip(): r["qid"].strip() for r in rows if (r.get("status") or "").strip() == "verified"}
 
 
 @dataclass(frozen=True)
@@ -229,12 +229,28 @@ class EntityRow:
     aliases: list[str]
     description: str
     wikidata: str | None
+    #: Names in other languages (kg/names/): language -> (label or "", aliases).
+    names: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+
+def _names(ds: Dataset) -> dict[URIRef, dict[str, tuple[str, list[str]]]]:
+    """Entity -> language -> (label, aliases), from the names graphs (one per language, kg/names/<lang>.tsv)."""
+    out: dict[URIRef, dict[str, tuple[str, list[str]]]] = defaultdict(dict)
+    prefix = str(names_graph(""))
+    for g in ds.graphs():
+        if not str(g.identifier).startswith(prefix):
+            continue
+        lang = str(g.identifier)[len(prefix) :]
+        for s in {s for s in g.subjects() if isinstance(s, URIRef) and str(s).startswith(str(RES))}:
+            label = next((str(o) for o in g.objects(s, RDFS.label)), "")
+            out[s][lang] = (label, sorted(str(a) for a in g.objects(s, MKG.alias)))
+    return out
 
 
 def entities(ds: Dataset) -> list[EntityRow]:
     """The entities of the entities graph (people, organisations, places, events, ...), sorted by IRI."""
     eg = ds.graph(ENTITIES_GRAPH)
-    links = _links(ds)
+    links, names = _links(ds), _names(ds)
     rows = []
     for s in sorted(
         {s for s in eg.subjects(RDF.type) if isinstance(s, URIRef) and str(s).startswith(str(RES))}, key=str
@@ -247,7 +263,7 @@ def entities(ds: Dataset) -> list[EntityRow]:
         lang = getattr(label, "language", None) or ""
         types = sorted(eg.objects(s, RDF.type), key=str)
         description = " ".join(str(eg.value(s, RDFS.comment) or "").split())
-        rows.append(EntityRow(s, str(label), lang, types, aliases, description, links.get(s)))
+        rows.append(EntityRow(s, str(label), lang, types, aliases, description, links.get(s), names.get(s, {})))
     return rows
 
 
@@ -294,14 +310,22 @@ def openrefine(ds: Dataset) -> str:
     """Every entity as CSV: what a project reconciling its own data against this graph (or Wikidata) starts from."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "iri", "label", "language", "types", "aliases", "description", "wikidata"])
-    for e in entities(ds):
+    rows = entities(ds)
+    languages = sorted({lang for e in rows for lang in e.names})
+    w.writerow(["id", "iri", "label", "language", "types", "aliases", "description", "wikidata",
+                *(f"{kind}_{lang}" for lang in languages for kind in ("label", "aliases"))])  # fmt: skip
+    for e in rows:
+        other = [x for lang in languages for x in _label_and_aliases(e.names.get(lang, ("", [])))]
         w.writerow([
             str(e.iri)[len(str(RES)) :], str(e.iri), e.label, e.lang,
             "|".join(str(t).rsplit("#", 1)[-1] for t in e.types), "|".join(e.aliases), e.description,
-            WD_ENTITY + e.wikidata if e.wikidata else "",
+            WD_ENTITY + e.wikidata if e.wikidata else "", *other,
         ])  # fmt: skip
     return buf.getvalue()
+
+
+def _label_and_aliases(names: tuple[str, list[str]]) -> tuple[str, str]:
+    return names[0], "|".join(names[1])
 
 
 def load(nquads: Path) -> Dataset:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.parse
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -525,8 +526,9 @@ def search() -> Response:
         }
         for i, c in enumerate(candidates[:limit])
     ]
-    if _wants_html():
-        return Response(_search_html(q, results), mimetype="text/html", headers={"Vary": "Accept"})
+    if _wants_html():  # people get the site's search page (/find), with its layout and the same matcher
+        target = "/find?" + urllib.parse.urlencode({"q": q})
+        return Response("", 303, headers={"Location": target, "Vary": "Accept"})
     return Response(
         json.dumps({"query": q, "results": results}, ensure_ascii=False),
         mimetype="application/json",
@@ -541,23 +543,6 @@ def _wants_html() -> bool:
     accept = request.accept_mimetypes
     best = accept.best_match(["application/json", "text/html"])
     return best == "text/html" and accept["text/html"] > accept["application/json"]
-
-
-def _search_html(q: str, results: list[dict[str, Any]]) -> str:
-    items = "".join(
-        f'<li><a href="{escape(r["href"])}">{escape(r["name"])}</a> <span class="types">'
-        f'{escape(", ".join(t["name"] for t in r["types"]))}</span> <span class="score">{r["score"]:g}</span></li>'
-        for r in results
-    )
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Search: '
-        f'{escape(q)}</title><link rel="stylesheet" href="/static/app.css"></head><body><main>'
-        f'<form action="/search" method="get"><input type="search" name="q" value="{escape(q)}" aria-label="Search">'
-        '<input type="hidden" name="format" value="html"><button type="submit">Search</button></form>'
-        f"<ol>{items}</ol>"
-        + ("" if results or not q else "<p>No entity of the graph matches.</p>")
-        + "</main></body></html>\n"
-    )
 
 
 def entity_types_count(d: ReconcileData) -> dict[str, int]:

@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 from kg import paths
 from kg.cli import main
 from kg.exports import _claim_time, load, mixnmatch, openrefine, qs_time, quickstatements
+from kg.names import read_all_names
 from kg.namespaces import LINKS_GRAPH, MKG, RES, SDO, TIME
 from kg.wikidata_mappings import MAPPINGS_GRAPH, allowed_properties, verified_classes
 
@@ -202,7 +203,11 @@ def test_mixnmatch_catalogue(ds: Dataset, linked: dict) -> None:
 
 def test_openrefine_csv(ds: Dataset, linked: dict) -> None:
     rows = list(csv.DictReader(io.StringIO(openrefine(ds))))
-    assert rows and set(rows[0]) == {"id", "iri", "label", "language", "types", "aliases", "description", "wikidata"}
+    base = {"id", "iri", "label", "language", "types", "aliases", "description", "wikidata"}
+    assert rows and base <= set(rows[0])
+    languages = {c.split("_", 1)[1] for c in set(rows[0]) - base}
+    assert "fr" in languages
+    assert set(rows[0]) - base == {f"{k}_{lang}" for lang in languages for k in ("label", "aliases")}
     by_id = {r["id"]: r for r in rows}
     assert len(by_id) == len(rows)
     for r in rows:
@@ -213,6 +218,18 @@ def test_openrefine_csv(ds: Dataset, linked: dict) -> None:
     assert by_id["assimi-goita"]["label"] == "Assimi Goïta" and "Goita" in by_id["assimi-goita"]["aliases"].split("|")
     assert by_id["minusma"]["wikidata"] == ""
     assert sum(bool(r["wikidata"]) for r in rows) == len(linked)
+
+
+def test_openrefine_csv_carries_the_names_in_other_languages(ds: Dataset) -> None:
+    by_id = {r["id"]: r for r in csv.DictReader(io.StringIO(openrefine(ds)))}
+    names, errors = read_all_names(paths.NAMES_DIR)
+    assert names and not errors
+    for n in names:
+        row = by_id[n.entity]
+        if n.kind == "label":
+            assert row[f"label_{n.lang}"] == n.name
+        else:
+            assert n.name in row[f"aliases_{n.lang}"].split("|")
 
 
 def test_the_command(built, tmp_path: Path, capsys: pytest.CaptureFixture[str], ds: Dataset) -> None:
@@ -230,7 +247,19 @@ def test_the_command(built, tmp_path: Path, capsys: pytest.CaptureFixture[str], 
         main(["export", "quickstatements", "--retrieved", "yesterday"])
 
 
-def test_the_language_items_are_the_ones_the_tests_know() -> None:
-    rows = (paths.WIKIDATA_DIR / "languages.tsv").read_text(encoding="utf-8").splitlines()
-    items = {r.split("\t")[1] for r in rows if r and not r.startswith("#")} - {"qid"}
-    assert items == LANGUAGE_ITEMS
+def test_the_language_items_are_the_verified_ones_the_tests_know() -> None:
+    lines = [r for r in (paths.WIKIDATA_DIR / "languages.tsv").read_text(encoding="utf-8").splitlines()
+             if r and not r.startswith("#")]  # fmt: skip
+    rows = list(csv.DictReader(lines, delimiter="\t"))
+    assert {r["qid"] for r in rows} == LANGUAGE_ITEMS
+    assert all(r["status"] == "verified" and r["confidence"] in ("high", "med-high") for r in rows)
+
+
+def test_an_unverified_language_item_gives_no_language_source(ds: Dataset, tmp_path: Path) -> None:
+    """A language item not marked verified is left out (S407 omitted), as an unverified QID is never linked."""
+    (tmp_path / "languages.tsv").write_text("tag\tqid\tlabel\tstatus\tconfidence\nen\tQ1860\tEnglish\tunverified\t\n")
+    lines, _ = quickstatements(ds, RETRIEVED, wikidata_dir=tmp_path)
+    assert lines
+    assert not any("\tS407\t" in line for line in lines)
+    verified, _ = quickstatements(ds, RETRIEVED)
+    assert any("\tS407\tQ1860" in line for line in verified)

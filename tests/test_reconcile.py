@@ -386,13 +386,18 @@ def test_search_json(client) -> None:
     assert len(client.get("/search", query_string={"q": "United Nations", "limit": 2}).json["results"]) == 2
 
 
-def test_search_html_when_asked(client) -> None:
+def test_search_html_when_asked_is_the_sites_search_page(client) -> None:
     r = client.get("/search", query_string={"q": "<Goïta>"}, headers={"Accept": "text/html"})
-    assert r.status_code == 200 and r.mimetype == "text/html"
-    html = r.get_data(as_text=True)
-    assert "/resource/assimi-goita" in html and "<Goïta>" not in html and "&lt;Goïta&gt;" in html
-    assert "<script" not in html and "style=" not in html
-    assert client.get("/search", query_string={"q": "Mali", "format": "html"}).mimetype == "text/html"
+    assert r.status_code == 303 and r.headers["Location"] == "/find?q=%3CGo%C3%AFta%3E"
+    page = client.get(r.headers["Location"], headers={"Accept": "text/html"})
+    html = page.get_data(as_text=True)
+    assert page.status_code in (200, 303)
+    if page.status_code == 200:
+        assert "/resource/assimi-goita" in html and "<Goïta>" not in html
+    else:
+        assert page.headers["Location"] == "/resource/assimi-goita"
+    r = client.get("/search", query_string={"q": "Mali", "format": "html"})
+    assert r.status_code == 303 and r.headers["Location"] == "/find?q=Mali"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -464,3 +469,43 @@ def test_the_preview_card_may_be_framed_by_openrefine_and_nothing_else_may(clien
     page = client.get("/resource/coup-2020")
     assert page.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# a real client: the `reconciler` package (PyPI), which reconciles a pandas column as OpenRefine does
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # inside reconciler, with pandas 3
+def test_a_real_reconciliation_client_matches_a_spreadsheet_column(live_server) -> None:
+    """`reconciler` sends the batched form-encoded ``queries`` OpenRefine sends, and reads the answers back."""
+    import pandas as pd
+    from reconciler import reconcile as client_reconcile
+
+    column = pd.Series(["Assimi Goita", "Abdelaziz Diop", "António Guterres", "Nicolas de Riviere"])
+    endpoint = f"{live_server.url}/reconcile"
+    result = client_reconcile(column, type_id="Person", top_res=1, reconciliation_endpoint=endpoint)
+    got = dict(zip(result["input_value"], result["id"], strict=True))
+    assert got == {
+        "Assimi Goita": "assimi-goita",
+        "Abdelaziz Diop": "abdoulaye-diop",
+        "António Guterres": "antonio-guterres",
+        "Nicolas de Riviere": "nicolas-de-riviere",
+    }
+    assert set(result["type_id"]) == {"Person"}
+    assert result["match"].all()  # each an unambiguous exact label or alias
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")
+def test_a_real_client_finds_french_names_across_types(live_server) -> None:
+    import pandas as pd
+    from reconciler import reconcile as client_reconcile
+
+    column = pd.Series(["Conseil de sécurité des Nations unies", "Forces armees maliennes", "Cote d'Ivoire", "Russie"])
+    result = client_reconcile(column, top_res=1, reconciliation_endpoint=f"{live_server.url}/reconcile")
+    got = dict(zip(result["input_value"], result["id"], strict=True))
+    assert got == {
+        "Conseil de sécurité des Nations unies": "unsc",
+        "Forces armees maliennes": "malian-armed-forces",
+        "Cote d'Ivoire": "ivory-coast",
+        "Russie": "russia",
+    }
