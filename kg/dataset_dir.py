@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kg.errors import NotABuildError
 from kg.publish import INFO, NQUADS
+from kg.store import STORE, store_matches
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class BuildInfo:
     info: dict
     nquads: Path
     version: str
+    #: The build's read-only store (:mod:`kg.store`), or None for an older build or a store that does not match.
+    store: Path | None = None
 
 
 def _sha256(path: Path) -> str:
@@ -70,4 +73,6 @@ def open_build(path: Path | str) -> BuildInfo:
     if digest != info["dataset_sha256"]:
         raise NotABuildError(f"{nquads} does not match the dataset_sha256 in {INFO} (truncated or changed after the "
                              f"build); {rebuild}")  # fmt: skip
-    return BuildInfo(directory, info, nquads, digest)
+    store = directory / STORE
+    trusted = store_matches(store, info.get("store"), digest)
+    return BuildInfo(directory, info, nquads, digest, store if trusted else None)

@@ -6,6 +6,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from rdflib import Dataset, Graph
 
 from kg.errors import UnsafeOutputDirError
 from kg.namespaces import bind_prefixes
+from kg.store import STORE, manifest, write_store
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +53,11 @@ def union_graph(ds: Dataset) -> Graph:
 
 
 def write_dataset(ds: Dataset, directory: Path) -> None:
-    """Write every published form of the dataset into ``directory`` (which exists)."""
+    """Write every published form of the dataset into ``directory`` (which exists), and the store the server opens."""
     (directory / TRIG).write_text(ds.serialize(format="trig"), encoding="utf-8")
     (directory / NQUADS).write_text(sorted_nquads(ds), encoding="utf-8")
     (directory / TURTLE).write_text(union_graph(ds).serialize(format="turtle"), encoding="utf-8")
+    write_store(directory / NQUADS, directory / STORE)
 
 
 def _read_info(directory: Path) -> dict | None:
@@ -173,6 +176,9 @@ def publish_atomically(out: Path, write: Callable[[Path], None]) -> None:
 
 
 def write_info(directory: Path, info: dict) -> None:
+    """build-info.json, with the store's files and sizes when there is a store (a worker checks them first)."""
+    if (directory / STORE).is_dir():  # the store was loaded from this build's N-Quads: it carries their digest
+        info = {**info, "store": {"files": manifest(directory / STORE), "dataset_sha256": info.get("dataset_sha256")}}
     (directory / INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
@@ -221,4 +227,8 @@ def ontology_html(ontology: Path) -> str:
     """Human-readable documentation of the ontology (pyLODE): one self-contained page, an anchor per term."""
     from pylode import OntPub
 
-    return OntPub(str(ontology)).make_html()
+    html = OntPub(str(ontology)).make_html()
+    # accessibility (axe-core, WCAG AA): the page's language, a main landmark, and pyLODE's grey byline at 4.5:1
+    html = html.replace("<html>", '<html lang="en">', 1)
+    html = html.replace('<div id="content">', '<div id="content" role="main">', 1)
+    return re.sub(r"(#pylode \{[^}]*?color:\s*)grey;", r"\g<1>#595959;", html, count=1)

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from kg.namespaces import PREFIXES
-from kg.publish import NQUADS
+from kg.dataset_dir import open_build
+from kg.store import open_store
 
 
 def _short(value: str) -> str:
@@ -18,9 +19,10 @@ def _short(value: str) -> str:
 
 def render(query: str, data: Path, fmt: str = "table", width: int = 60) -> str:
     """The result of ``query`` on the dataset in ``data``: SELECT as table/CSV/JSON, ASK as yes/no, graphs as Turtle."""
-    from server.engine import QueryJob, execute, load_store
+    from server.engine import QueryJob, execute
 
-    store = load_store(data / NQUADS)
+    build = open_build(data)
+    store = open_store(build.nquads, build.store)
     solution_format = {"table": "json", "csv": "csv", "json": "json"}[fmt]
     outcome = execute(store, QueryJob(query, solution_format=solution_format, boolean_format="json", limit=100_000))
     if outcome.error:

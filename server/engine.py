@@ -25,6 +25,7 @@ from typing import Any, Literal
 import pyoxigraph as ox
 
 from kg.namespaces import PREFIXES
+from kg.store import load_in_memory, open_store
 
 log = logging.getLogger(__name__)
 
@@ -83,17 +84,8 @@ class WorkerSettings:
 
 
 def load_store(nquads: Path) -> ox.Store:
-    """An in-memory store: every named graph, and their union (each triple once) as the default graph.
-
-    The union is materialised rather than asked for per query (``use_default_graph_as_union``) because that
-    flag returns a triple once per graph that holds it and overrides a query's own FROM clauses.
-    """
-    store = ox.Store()
-    with nquads.open("rb") as fh:
-        store.bulk_load(fh, ox.RdfFormat.N_QUADS)
-    union = {(q.subject, q.predicate, q.object) for q in store}
-    store.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in union)
-    return store
+    """An in-memory store of ``nquads`` with the union as default graph (:func:`kg.store.load_in_memory`)."""
+    return load_in_memory(nquads)
 
 
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV}
@@ -214,13 +206,13 @@ def serialize_result(result: Any, job: QueryJob) -> QueryOutcome:
     return QueryOutcome("graph", body, gfmt, cut is not None, cut, n)
 
 
-def _worker_main(conn: Any, nquads: str, settings: WorkerSettings) -> None:  # pragma: no cover - child process
+def _worker_main(conn: Any, nquads: str, store_dir: str | None, settings: WorkerSettings) -> None:  # pragma: no cover
     from server import sandbox
 
     sandbox.die_with_parent()  # a runaway query must not outlive a server that was killed
     sandboxed = sandbox.deny_network() if settings.deny_network else False
     sandbox.limit_memory(settings.max_memory)
-    store = load_store(Path(nquads))
+    store = open_store(Path(nquads), Path(store_dir) if store_dir else None)
     conn.send(("ready", sandboxed))
     while True:
         try:
@@ -231,9 +223,10 @@ def _worker_main(conn: Any, nquads: str, settings: WorkerSettings) -> None:  # p
 
 
 class _Worker:
-    def __init__(self, ctx: Any, nquads: Path, settings: WorkerSettings) -> None:
+    def __init__(self, ctx: Any, nquads: Path, store: Path | None, settings: WorkerSettings) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, str(nquads), settings), daemon=True)
+        args = (child, str(nquads), str(store) if store else None, settings)
+        self.process = ctx.Process(target=_worker_main, args=args, daemon=True)
         self.process.start()
         child.close()
         self.sandboxed = False
@@ -268,8 +261,9 @@ class _Lane:
 class Engine:
     """A pool of query workers over one published dataset: ``workers`` for anyone, ``reserved`` for pages.
 
-    Workers are started from ``nquads``, which must not change while the engine runs (the server pins a
-    snapshot of the build it started with), so a replacement worker serves the same version as the others.
+    Workers open the build's read-only ``store`` (:mod:`kg.store`) when there is one, else load ``nquads``; neither
+    may change while the engine runs (the server pins a snapshot of the build it started with), so a replacement
+    worker serves the same version as the others, and with a store it is ready in milliseconds.
     """
 
     def __init__(
@@ -279,8 +273,10 @@ class Engine:
         reserved: int = 1,
         settings: WorkerSettings | None = None,
         start_timeout: float = 60.0,
+        store: Path | None = None,
     ) -> None:
         self.nquads = nquads
+        self.store = store
         self.settings = settings or WorkerSettings()
         self._ctx = mp.get_context("spawn")  # no fork of a threaded server
         self._start_timeout = start_timeout
@@ -322,14 +318,14 @@ class Engine:
         while (lane := self._wanted.get()) is not None:
             if isinstance(lane, queue.Queue):
                 try:
-                    lane.put(_Worker(self._ctx, self.nquads, self.settings))
+                    lane.put(_Worker(self._ctx, self.nquads, self.store, self.settings))
                 except Exception as exc:  # handed to the caller, who raises it
                     lane.put(exc)
                 continue
             delay = 0.5
             while not self._closed:
                 try:
-                    w = _Worker(self._ctx, self.nquads, self.settings)
+                    w = _Worker(self._ctx, self.nquads, self.store, self.settings)
                     w.wait_ready(self._start_timeout)
                 except Exception:
                     log.exception("could not start a query worker; retrying in %.1f s", delay)

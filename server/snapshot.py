@@ -23,15 +23,23 @@ log = logging.getLogger(__name__)
 def pin(data: Path) -> Path:
     """A new private directory holding this build's files as they are now."""
     snapshot = Path(tempfile.mkdtemp(prefix="minusma-kg-serving-"))
-    for item in sorted(data.iterdir()):
-        if not item.is_file():
-            continue
-        target = snapshot / item.name
-        try:
-            os.link(item, target)  # the same inode: a rebuild renames the directory away, the file lives on
-        except OSError:
-            shutil.copy2(item, target)
+    _link_tree(data, snapshot)
     return snapshot
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard links to the files of ``source`` in ``target``, and of its directories (the store) below it."""
+    for item in sorted(source.iterdir()):
+        if item.is_symlink():
+            continue
+        if item.is_dir():
+            (target / item.name).mkdir()
+            _link_tree(item, target / item.name)
+            continue
+        try:
+            os.link(item, target / item.name)  # the same inode: a rebuild renames the directory away, the file lives on
+        except OSError:
+            shutil.copy2(item, target / item.name)
 
 
 @contextmanager

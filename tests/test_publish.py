@@ -16,6 +16,7 @@ from kg.build import build
 from kg.errors import UnsafeOutputDirError
 from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH
 from kg.publish import PUBLISHED, STAGING_MARKER, publish_atomically
+from kg.store import STORE
 from tests.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,14 +159,16 @@ def test_publish_checks_again_just_before_the_swap(tmp_path):
 
 def test_a_legacy_build_is_replaced_only_if_it_holds_nothing_else(built, tmp_path):
     legacy = Path(shutil.copytree(built.out, tmp_path / "legacy"))
+    shutil.rmtree(legacy / STORE)  # builds from before the generator key had no store either
     info = json.loads((legacy / "build-info.json").read_text())
-    del info["generator"], info["format_version"]
+    del info["generator"], info["format_version"], info["store"]
     (legacy / "build-info.json").write_text(json.dumps(info))
     assert {p.name for p in legacy.iterdir()} <= PUBLISHED
     publish_atomically(legacy, write_one_file)
     assert snapshot(legacy) == snapshot_of(write_one_file)
 
     mixed = Path(shutil.copytree(built.out, tmp_path / "mixed"))
+    shutil.rmtree(mixed / STORE)
     (mixed / "build-info.json").write_text(json.dumps(info))
     (mixed / "notes.txt").write_text("mine")
     before = snapshot(mixed)
