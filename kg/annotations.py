@@ -327,6 +327,9 @@ class EntityDecl:
     line: int
     #: The line of its ``review: draft`` mark, if a program drafted it and no person has checked it yet.
     review_line: int | None = None
+    #: The language of its label and aliases (BCP 47): the shared registry's are the English articles' names; an
+    #: entity an article declares takes the article's language.
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -337,6 +340,21 @@ class DateSpec:
     direction: str | None
     anchor_text: str | None
     anchor_article: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class QuantitySpec:
+    """What the annotation says about a number the fact sets: its words, what it counts, its qualifier."""
+
+    #: The count property described (``personnelCount``), needed only when the fact sets several counts.
+    of: str | None
+    #: The article's words for the number ("about 1,000"), within the evidence.
+    text: str | None
+    #: What is counted ("fighters"), as schema:unitText.
+    unit: str | None
+    #: exact, approximate, at-least, at-most or nearly; when absent, derived (kg.quantities).
+    qualifier: str | None
     line: int
 
 
@@ -352,6 +370,10 @@ class Fact:
     line: int
     #: The line of its ``review: draft`` mark, if any.
     review_line: int | None = None
+    #: Its ``quantity:`` key, if any: the words, unit and qualifier of the number it sets.
+    quantity: QuantitySpec | None = None
+    #: ``approximate: true`` in its ``set`` (the older syntax): a qualifier of its number, not a property.
+    approximate: bool | None = None
 
 
 @dataclass
@@ -386,7 +408,7 @@ def _review_line(item: _LineDict) -> int | None:
     return item.line_of("review") if item.get("review") == "draft" else None
 
 
-def _entity(item: _LineDict, path: Path) -> EntityDecl:
+def _entity(item: _LineDict, path: Path, lang: str = "en") -> EntityDecl:
     return EntityDecl(
         str(item["id"]),
         str(item["type"]),
@@ -396,6 +418,7 @@ def _entity(item: _LineDict, path: Path) -> EntityDecl:
         str(path),
         item.line,
         _review_line(item),
+        lang,
     )
 
 
@@ -416,17 +439,35 @@ def _date_spec(value: Any, line: int) -> DateSpec:
     return DateSpec(_text(value), None, None, None, line)
 
 
+def _quantity_spec(value: Any, line: int) -> QuantitySpec | None:
+    if not isinstance(value, dict):
+        return None
+    text, unit = value.get("text"), value.get("unit")
+    return QuantitySpec(
+        value.get("of"),
+        None if text is None else _text(text),
+        None if unit is None else _text(unit),
+        value.get("qualifier"),
+        value.line if isinstance(value, _LineDict) else line,
+    )
+
+
 def _fact(item: _LineDict, path: Path) -> Fact:
     evidence = item["evidence"]
-    values = item.get("set") or {}
+    values = {k: (list(v) if isinstance(v, list) else [v]) for k, v in (item.get("set") or {}).items()}
+    approximate = values.get("approximate")
+    if approximate is not None and len(approximate) == 1 and isinstance(approximate[0], bool):
+        del values["approximate"]  # it qualifies the fact's number (kg.quantities), not the entity
     return Fact(
         about=str(item["about"]),
         evidence=tuple(_text(e) for e in (evidence if isinstance(evidence, list) else [evidence])),
-        values={k: (list(v) if isinstance(v, list) else [v]) for k, v in values.items()},
+        values=values,
         dates={k: _date_spec(item[k], item.line_of(k)) for k in DATE_KEYS if k in item},
         file=str(path),
         line=item.line,
         review_line=_review_line(item),
+        quantity=_quantity_spec(item.get("quantity"), item.line_of("quantity")),
+        approximate=approximate[0] if approximate is not None and "approximate" not in values else None,
     )
 
 
@@ -489,20 +530,23 @@ def read_article(annotation_path: Path) -> tuple[Article | None, list[Annotation
     if whole:
         return None, errors
     meta = data["article"]
+    language = str(meta.get("language", "en"))
     article = Article(
         id=annotation_path.stem.replace("_", "-"),
         text_path=text_path,
         annotation_path=annotation_path,
         title=str(meta["title"]),
         publisher=meta.get("publisher"),
-        language=str(meta.get("language", "en")),
+        language=language,
         published=_as_date(meta.get("published")),
         published_evidence=meta.get("published_evidence"),
         page_date=_as_date(meta.get("page_date")),
         date_note=str(meta["date_note"]),
         url=meta.get("url"),
         entities=[
-            _entity(e, annotation_path) for i, e in enumerate(data.get("entities") or ()) if ("entities", i) not in bad
+            _entity(e, annotation_path, language)
+            for i, e in enumerate(data.get("entities") or ())
+            if ("entities", i) not in bad
         ],
         facts=[_fact(f, annotation_path) for i, f in enumerate(data.get("facts") or ()) if ("facts", i) not in bad],
         review_line=_review_line(meta),

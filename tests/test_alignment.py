@@ -1,4 +1,4 @@
-"""The ontology's alignments hold: the built data with the official axioms of PROV-O, OWL-Time, SKOS, ORG and the
+"""The ontology's alignments hold: the built data with the official axioms of PROV-O, OWL-Time, SKOS, ORG, SEM and the
 schema.org terms it uses, and the Web Annotation vocabulary (tests/data/vocab/, see its README) is consistent under
 OWL 2 RL, and no resource falls in
 two classes that those vocabularies declare disjoint (prov:Activity and prov:Entity above all)."""
@@ -15,12 +15,12 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, PROV, RDF
 
-from kg.namespaces import GRAPH, INFERRED_GRAPH, LINKS_GRAPH, RES
+from kg.namespaces import GRAPH, INFERRED_GRAPH, LINKS_GRAPH, MKG, RES, SEM, TIME
 from kg.validate import asserted_union
 
 VOCAB = Path(__file__).parent / "data" / "vocab"
 VOCAB_FILES = {"prov.nq": "nquads", "skos.nq": "nquads", "time.nq": "nquads", "org.nq": "nquads", "oa.nq": "nquads",
-               "schema-excerpt.ttl": "turtle"}  # fmt: skip
+               "sem.nq": "nquads", "schema-excerpt.ttl": "turtle"}  # fmt: skip
 
 
 def _vocabularies() -> Graph:
@@ -90,6 +90,7 @@ def test_the_vocabulary_copies_hold_the_axioms_that_matter():
     assert (URIRef("http://www.w3.org/2004/02/skos/core#altLabel"), RDF.type, OWL.AnnotationProperty) in v
     assert (URIRef("http://www.w3.org/2006/time#TemporalEntity"), RDF.type, OWL.Class) in v
     assert (URIRef("https://schema.org/Event"), RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Class")) in v
+    assert (SEM.accordingTo, URIRef("http://www.w3.org/2000/01/rdf-schema#domain"), SEM.View) in v
     for name in VOCAB_FILES:
         assert name in (VOCAB / "README.md").read_text(encoding="utf-8"), f"{name} has no provenance note"
 
@@ -133,3 +134,34 @@ def test_the_check_catches_an_event_derived_from_an_article(data_with_vocabulari
         PROV.Entity,
         PROV.Activity,
     ) in clashes
+
+
+def test_a_consumer_of_sem_alone_reads_events_actors_places_times_and_views(closure):
+    """SEM's own terms, after OWL 2 RL over the alignment, answer who, where and when, and according to whom."""
+    coup = RES["coup-2020"]
+    assert (coup, RDF.type, SEM.Event) in closure
+    places = set(closure.objects(coup, SEM.hasPlace))
+    assert RES["mali"] in places and all((p, RDF.type, SEM.Place) in closure for p in places)
+    assert set(closure.objects(coup, SEM.hasActor)) >= set(closure.objects(coup, MKG.perpetratedBy)) != set()
+    times = set(closure.objects(coup, SEM.hasTime))
+    assert times == set(closure.objects(coup, MKG.when)) and all((t, RDF.type, SEM.Time) in closure for t in times)
+    for t in times:  # the uncertain time's bounds are SEM's own timestamps
+        assert closure.value(t, SEM.hasEarliestBeginTimeStamp) == closure.value(t, MKG.earliest)
+        assert closure.value(t, SEM.hasLatestEndTimeStamp) == closure.value(t, MKG.latest)
+    # every assertion is a view, according to the one article it is derived from (an authority)
+    assertions = set(closure.subjects(RDF.type, MKG.Assertion))
+    assert assertions and assertions <= set(closure.subjects(RDF.type, SEM.View))
+    for a in assertions:
+        assert set(closure.objects(a, SEM.accordingTo)) == set(closure.objects(a, PROV.wasDerivedFrom))
+    assert (RES["article/004"], RDF.type, SEM.Authority) in closure
+
+
+def test_the_check_catches_a_date_range_linked_as_an_instant(data_with_vocabularies):
+    """OWL-Time makes a proper interval and an instant disjoint: a range claim used as a beginning is a clash."""
+    g = Graph()
+    for t in data_with_vocabularies:
+        g.add(t)
+    ranges = list(g.subjects(RDF.type, TIME.ProperInterval))
+    assert ranges, "no date range in the data: the check has nothing to catch"
+    g.add((RES["coup-2020"], TIME.hasBeginning, ranges[0]))  # hasBeginning's range is time:Instant
+    assert any(x == ranges[0] for x, _, _ in _clashes(_closure(g)))

@@ -151,7 +151,7 @@ def test_events_people_and_places_are_not_derived_from_articles_their_descriptio
     entities = {s for s in dataset.graph(ENTITIES_GRAPH).subjects(RDF.type, None)}
     derived = {s for s, _, _, _ in dataset.quads((None, PROV.wasDerivedFrom, None, None))}
     assert entities and not entities & derived
-    kinds = (MKG.DateClaim, MKG.Evidence, MKG.Assertion)
+    kinds = (MKG.DateClaim, MKG.Evidence, MKG.Assertion, MKG.ReportedCount)
     descriptions = {s for c in kinds for s, _, _, _ in dataset.quads((None, RDF.type, c, None))}
     assert not [s for s in derived if isinstance(s, URIRef) and str(s).startswith(str(RES)) and s not in descriptions]
     for a in articles:
