@@ -7,9 +7,14 @@ text, a quote given to the wrong speaker, or a quote nobody annotated is caught.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+import ahocorasick
 
 OPEN = "“\""
 CLOSE = "”\""
@@ -47,23 +52,104 @@ def find_mentions(text: str, names: Mapping[str, Iterable[str]]) -> list[Mention
     """Every non-overlapping occurrence of an entity's names, longest names first.
 
     ``names`` maps an entity id to its label and aliases. Matching is case-sensitive and on word
-    boundaries, so "Mali" does not match inside "Malian" and "Diop" does not match "diopter".
+    boundaries, so "Mali" does not match inside "Malian" and "Diop" does not match "diopter"; a space in a
+    name matches any run of whitespace (a line break too). Of two names found in the same place the longer
+    wins; of two as long, the entity given first.
     """
-    candidates: list[tuple[str, str]] = sorted(
-        ((name, entity) for entity, ns in names.items() for name in ns if name),
-        key=lambda pair: len(pair[0]),
-        reverse=True,
-    )
-    taken = [False] * len(text)
-    found: list[Mention] = []
-    for name, entity in candidates:
-        pattern = re.compile(r"(?<![\w-])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w-])")
-        for m in pattern.finditer(text):
-            if any(taken[m.start() : m.end()]):
-                continue
-            taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-            found.append(Mention(entity, m.group(0), m.start(), m.end()))
-    return sorted(found, key=lambda mention: mention.start)
+    return _finder(tuple((entity, tuple(ns)) for entity, ns in names.items())).find(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _finder(names: tuple[tuple[str, tuple[str, ...]], ...]) -> MentionFinder:
+    """One automaton per set of names: a caller looks for the same names in many texts."""
+    return MentionFinder(dict(names))
+
+
+#: A whitespace run other than one plain space: what folding changes (most runs are one space, left alone).
+_WHITESPACE = re.compile(r"(?! (?!\s))\s+")
+
+
+def _is_word(ch: str) -> bool:
+    """What ``[\\w-]`` matches: a name must not continue a word ("Mali" in "Malian", "UN" in "UN-led")."""
+    return ch.isalnum() or ch in "_-"
+
+
+class MentionFinder:
+    """All names in one Aho-Corasick automaton, so that a text is read once, whatever the number of names.
+
+    The automaton runs over the text with each whitespace run folded to one space, and holds each name whose
+    spaces are single spaces between words (every name the annotations have); the rare other name (a tab, two
+    spaces, an edge space) is searched with its own pattern. The choice among the places found is the one a
+    scan per name makes: names by decreasing length (stable), and for each name its places from left to right,
+    a place after the end of that name's previous place, kept unless an earlier choice covers part of it. A name
+    given twice (two entities, or copies) is looked at once, for the first entity: the second would find every
+    place taken, so a text costs what its own mentions cost, not what the number of names does.
+    """
+
+    def __init__(self, names: Mapping[str, Iterable[str]]) -> None:
+        """``names`` maps an entity id to its label and aliases, as for :func:`find_mentions`."""
+        candidates = [(name, entity) for entity, ns in names.items() for name in ns if name]
+        #: name -> (its rank in the order names are looked at, the entity it is given to)
+        self.first: dict[str, tuple[int, str]] = {}
+        for rank, (name, entity) in enumerate(sorted(candidates, key=lambda pair: len(pair[0]), reverse=True)):
+            self.first.setdefault(name, (rank, entity))
+        self.patterns: dict[str, re.Pattern[str]] = {}
+        self.automaton = ahocorasick.Automaton()
+        for name in self.first:
+            if name == " ".join(name.split()):
+                self.automaton.add_word(name, name)
+            else:
+                self.patterns[name] = re.compile(r"(?<![\w-])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w-])")
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def _places(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Each name's places in ``text`` as a scan with its own pattern finds them: left to right, not overlapping."""
+        folded = _WHITESPACE.sub(" ", text)
+        runs = [(m.start(), m.end()) for m in _WHITESPACE.finditer(text)]
+        # a folded offset after the k-th run lies (run length - 1) further on in the text, summed over the runs
+        folded_starts, shifts, shift = [], [], 0
+        for start, end in runs:
+            folded_starts.append(start - shift)
+            shift += end - start - 1
+            shifts.append(shift)
+
+        def original(i: int) -> int:
+            k = bisect.bisect_right(folded_starts, i) - 1
+            return i + (shifts[k] if k >= 0 else 0)
+
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        if len(self.automaton):
+            for last, name in self.automaton.iter(folded):
+                start, end = original(last - len(name) + 1), original(last) + 1
+                if (start == 0 or not _is_word(text[start - 1])) and (end == len(text) or not _is_word(text[end])):
+                    found[name].append((start, end))
+        places: dict[str, list[tuple[int, int]]] = {}
+        for name, spans in found.items():
+            kept, after = [], 0
+            for start, end in sorted(spans):
+                if start >= after:
+                    kept.append((start, end))
+                    after = end
+            places[name] = kept
+        for name, pattern in self.patterns.items():
+            if spans := [(m.start(), m.end()) for m in pattern.finditer(text)]:
+                places[name] = spans
+        return places
+
+    def find(self, text: str) -> list[Mention]:
+        """What :func:`find_mentions` finds in ``text``, the automaton built once for many texts."""
+        places = self._places(text)
+        taken = [False] * len(text)
+        found: list[Mention] = []
+        for name in sorted(places, key=lambda name: self.first[name][0]):
+            entity = self.first[name][1]
+            for start, end in places[name]:
+                if any(taken[start:end]):
+                    continue
+                taken[start:end] = [True] * (end - start)
+                found.append(Mention(entity, text[start:end], start, end))
+        return sorted(found, key=lambda mention: mention.start)
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:

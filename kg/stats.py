@@ -9,6 +9,9 @@ from rdflib import Dataset, URIRef
 
 from kg.namespaces import ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, A
 
+#: The named graphs of the articles start so.
+ARTICLE_GRAPHS = str(GRAPH["article/"])
+
 
 @dataclass
 class Stats:
@@ -38,19 +41,25 @@ class Stats:
 
 
 def compute(ds: Dataset) -> Stats:
-    """Stats of a built dataset (asserted graphs plus the inferred graph)."""
+    """Stats of a built dataset (asserted graphs plus the inferred graph).
+
+    Each count is one pass over the store: a lookup per article graph would scan every graph's matches each time.
+    """
     per_graph: dict[str, int] = {}
+    article_graphs = False
     for g in ds.graphs():
         if len(g):
             per_graph[str(g.identifier)] = len(g)
+        article_graphs = article_graphs or str(g.identifier).startswith(ARTICLE_GRAPHS)
     classes: Counter[str] = Counter()
     for _s, o in ds.graph(ENTITIES_GRAPH).subject_objects(A):
         if isinstance(o, URIRef) and str(o).startswith(str(MKG)):
             classes["mkg:" + str(o)[len(str(MKG)) :]] += 1
-    for g in ds.graphs():
-        if str(g.identifier).startswith(str(GRAPH["article/"])):
-            for cls in (MKG.NewsArticle, MKG.Evidence, MKG.DateClaim):  # minted per article, not in the registry
-                classes["mkg:" + cls.fragment] += sum(1 for _ in g.subjects(A, cls))
+    if article_graphs:
+        for cls in (MKG.NewsArticle, MKG.Evidence, MKG.DateClaim):  # minted per article, not in the registry
+            classes["mkg:" + cls.fragment] += sum(
+                1 for *_, g in ds.quads((None, A, cls, None)) if g is not None and str(g).startswith(ARTICLE_GRAPHS)
+            )
     return Stats(
         triples_per_graph=dict(sorted(per_graph.items())),
         instances_per_class=dict(sorted(classes.items())),
