@@ -24,7 +24,7 @@ TAGS = frozenset(
         "federated", "alliances", "human-rights",
     }
 )  # fmt: skip
-VIEWS = frozenset({"table", "timeline", "graph"})
+VIEWS = frozenset({"table", "timeline", "chart", "graph", "map"})
 REQUIRED = ("title", "description", "tags")
 _KEY = re.compile(r"^#\s*(?P<key>[a-z]+):\s?(?P<value>.*)$")
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)

@@ -1,0 +1,106 @@
+"""Coordinates of the graph's places, read from ``kg/places/coordinates.tsv``, for the query page's map.
+
+The articles name Bamako, Gao and Moura but never say where they are, so their coordinates are facts from elsewhere:
+each row cites the public pages that give it, only verified rows are listed (two independent sources, or one
+authoritative one that a second places consistently, as for names in :mod:`kg.names`), and the build publishes them
+in one named graph of their own (:func:`kg.namespaces.coordinates_graph`), derived from that file, never in the
+article graphs. Regions (the Sahel, West Africa) get no point.
+
+File format (tab-separated, UTF-8, ``#`` comments, a header line)::
+
+    entity  lat    long   sources                  confidence  note
+    bamako  12.65  -8.00  https://... https://...  high        ...
+
+``lat`` and ``long`` are WGS84 decimal degrees (north and east positive), published as ``geo:lat``/``geo:long``
+typed ``xsd:decimal``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from kg.annotations import AnnotationError
+from kg.names import CONFIDENCES
+
+COLUMNS = ("entity", "lat", "long", "sources", "confidence", "note")
+#: The coordinates file, beside the entity registry as kg/names/ and kg/wikidata/ are.
+COORDINATES_FILE = Path(__file__).resolve().parent / "places" / "coordinates.tsv"
+_DEGREES = re.compile(r"^-?\d{1,3}(\.\d{1,6})?$")
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """Where one place is, with the sources that say so."""
+
+    entity: str
+    lat: Decimal
+    long: Decimal
+    sources: tuple[str, ...]
+    confidence: str
+    file: str
+    line: int
+
+
+def read_coordinates(path: Path = COORDINATES_FILE) -> tuple[list[Coordinates], list[AnnotationError]]:
+    """The rows of a coordinates file and its problems, each with file and line (a missing file has no rows)."""
+    if not path.is_file():
+        return [], []
+    places: list[Coordinates] = []
+    errors: list[AnnotationError] = []
+    seen: dict[str, int] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1))
+    header_seen = False
+    for lineno, row in rows:
+        if not row or not "".join(row).strip() or row[0].startswith("#"):
+            continue
+        if not header_seen:
+            header_seen = True
+            if tuple(c.strip() for c in row) != COLUMNS:
+                errors.append(AnnotationError(path, lineno, f"the header must be: {' '.join(COLUMNS)} (tab-separated)"))
+                return [], errors
+            continue
+        if len(row) != len(COLUMNS):
+            errors.append(
+                AnnotationError(path, lineno, f"expected {len(COLUMNS)} tab-separated columns, got {len(row)}")
+            )
+            continue
+        entity, lat, long, sources, confidence = (c.strip() for c in row[:5])
+        problem = _problem(entity, lat, long, sources.split(), confidence)
+        if problem:
+            errors.append(AnnotationError(path, lineno, problem))
+            continue
+        if entity in seen:
+            errors.append(AnnotationError(path, lineno, f"{entity!r} already has coordinates at line {seen[entity]}"))
+            continue
+        seen[entity] = lineno
+        places.append(
+            Coordinates(entity, Decimal(lat), Decimal(long), tuple(sources.split()), confidence, str(path), lineno)
+        )
+    return places, errors
+
+
+def _problem(entity: str, lat: str, long: str, sources: list[str], confidence: str) -> str | None:
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", entity):
+        return f"the entity must be an id of kg/entities.yaml such as bamako, not {entity!r}"
+    for name, value, limit in (("lat", lat, 90), ("long", long, 180)):
+        if not _DEGREES.match(value):
+            return f"{name} must be decimal degrees such as 12.65 or -8.00, not {value!r}"
+        try:
+            degrees = Decimal(value)
+        except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
+            return f"{name} {value!r} is not a number"
+        if abs(degrees) > limit:
+            return f"{name} must lie between -{limit} and {limit}, not {value}"
+    if confidence not in CONFIDENCES:
+        return f"confidence must be one of {', '.join(CONFIDENCES)} (only verified rows are listed), not {confidence!r}"
+    bad = [s for s in sources if not re.match(r"^https?://\S+$", s)]
+    if bad:
+        return f"sources must be http(s) URLs separated by spaces: {bad[0]!r}"
+    if len(sources) < CONFIDENCES[confidence]:
+        return f"confidence {confidence} needs at least {CONFIDENCES[confidence]} source(s), got {len(sources)}"
+    return None
