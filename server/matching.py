@@ -130,6 +130,23 @@ class Index:
         others = [c for c in candidates[1:] if c.exact_name is not None]
         return not others and self._owners.get(candidates[0].exact_name, set()) == {candidates[0].entity.id}
 
+    def closest(self, query: str, limit: int = 5, floor: float = 0.5) -> list[Candidate]:
+        """The ``limit`` entities named most like ``query``: the search's candidates, then, below its floor, the
+        likest names (at least ``floor``): what a "not found" page offers when the search itself finds too little."""
+        found = self.search(query, limit=limit)
+        q = normalise(query)
+        if len(found) >= limit or not q:
+            return found
+        seen = {c.entity.id for c in found}
+        rest = []
+        for e in self.entities.values():
+            names = self._names.get(e.id, [])
+            likeness = max((SequenceMatcher(None, q, norm).ratio() for norm, _, _ in names), default=0.0)
+            if e.id not in seen and likeness >= floor:
+                rest.append(Candidate(e, round(FUZZY_MAX * likeness, 2), {"fuzzy": round(likeness, 3)}))
+        rest.sort(key=lambda c: (-c.score, c.entity.name.lower(), c.entity.id))
+        return found + rest[: limit - len(found)]
+
     def prefix(self, prefix: str, types: set[str] | None = None, limit: int = 10) -> list[Entity]:
         """Entities with a name, or a word of a name, starting with ``prefix`` (folded), names first."""
         p = normalise(prefix)
