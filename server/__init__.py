@@ -96,13 +96,15 @@ def create_app(config: Config | None = None) -> Flask:
     origins = "*" if "*" in config.cors_origins else list(config.cors_origins)
     CORS(app, origins=origins, methods=["GET", "POST"], max_age=3600,  # preflights offer only what /sparql accepts
          expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"])  # fmt: skip
-    from server import compression, linked_data
+    from server import assets, compression, linked_data
 
     compression.install(app)  # registered first, so it runs last: gzip what the other hooks have finished
+    assets.install(app)  # /static/app.css?v=<content hash> is cached for a year
     install_security_headers(app, config)  # CSP on HTML pages, nosniff, Referrer-Policy, X-Frame-Options
     linked_data.install(app)  # /graph/..., /ontology/<version>, /.well-known/sparql-examples; Vary and Link
     engine = RemoteStore(config.store) if config.store else Engine(
         nquads,
+        store=build.store,  # the build's read-only store: workers start in milliseconds and share the page cache
         workers=config.workers,
         reserved=config.reserved_workers,
         # a worker may reach the network only when SERVICE calls are allowed at all

@@ -60,7 +60,7 @@ def test_a_student_picks_a_question_and_reads_the_table(page, live_server):
     link = table.locator("a[href='/resource/assimi-goita']").first
     assert link.inner_text().startswith("Assimi Goïta")
     assert "Who led the coups" in page.locator("#current-query").inner_text()
-    assert "format=csv" in page.locator("#download-csv").get_attribute("href")
+    assert "format=csv" in page.locator("#downloads a[data-format='csv']").get_attribute("href")
     _shot(page, "table")
     assert page.outside == [] and page.errors == []
 
@@ -70,9 +70,9 @@ def test_a_dated_question_opens_as_a_timeline(page, live_server):
     page.get_by_role("button", name="Timeline of every dated event").click()
     timeline = page.locator("ol.timeline")
     timeline.get_by_text("Security Council resolution ending MINUSMA").first.wait_for(timeout=15000)
-    items = timeline.locator("li time").all_inner_texts()
-    assert "2023-06-30" in items and "2012" in items  # a year-precision date shows as a year
-    assert items.index("2012") < items.index("2023-06-30")
+    items = timeline.locator("li > time").all_inner_texts()
+    assert "30 June 2023" in items and "2012" in items  # a day in words; a year-precision date shows as a year
+    assert items.index("2012") < items.index("30 June 2023")
     _shot(page, "timeline")
     assert page.outside == [] and page.errors == []
 
