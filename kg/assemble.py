@@ -34,25 +34,33 @@ from kg.annotations import (
     read_entities,
     review_markers,
 )
+from kg.coordinates import read_coordinates
 from kg.dates import DateError, DateNotUnderstoodError, DateResolution, resolve
-from kg.extract import find_mentions, normalise
+from kg.extract import MentionFinder, normalise
 from kg.lint import near_duplicates
+from kg.names import read_all_names
 from kg.namespaces import (
+    COORDINATES_GRAPH,
     CURATION_GRAPH,
     ENTITIES_GRAPH,
     EXTERNAL_GRAPH,
+    GEO,
     LINKS_GRAPH,
     MKG,
     OA,
     ONTOLOGY_GRAPH,
     RES,
     SDO,
+    SEM,
     TIME,
     WD,
     A,
     article_graph,
     bind_prefixes,
+    names_graph,
 )
+from kg.owl_time import describe_claim, link_time
+from kg.quantities import add_quantity, quantities
 
 PRECISION_UNITS = {"day": TIME.unitDay, "week": TIME.unitWeek, "month": TIME.unitMonth, "year": TIME.unitYear}
 DATE_PROPERTIES = {key: MKG[key] for key in ("when", "begins", "ends", "deadline", "originalEnd")}
@@ -74,8 +82,18 @@ class Vocabulary:
             classes=classes,
             individuals={s for s, o in g.subject_objects(A) if o in classes and isinstance(s, URIRef)},
             object_properties={p for p in g.subjects(A, OWL.ObjectProperty) if isinstance(p, URIRef)},
-            datatype_ranges={p: g.value(p, RDFS.range) for p in g.subjects(A, OWL.DatatypeProperty)},
+            datatype_ranges={p: _lexical_datatype(g, p) for p in g.subjects(A, OWL.DatatypeProperty)},
         )
+
+
+def _lexical_datatype(g: Graph, prop: URIRef) -> URIRef | None:
+    """The datatype a value of ``prop`` is typed with: its OWL range, or, where that is only rdfs:Literal because
+    OWL 2 lacks the datatype (xsd:date, xsd:duration), the one its schema:rangeIncludes names."""
+    declared = g.value(prop, RDFS.range)
+    if declared not in (None, RDFS.Literal):
+        return declared
+    named = set(g.objects(prop, SDO.rangeIncludes))
+    return named.pop() if len(named) == 1 else declared
 
 
 def article_iri(article: Article) -> URIRef:
@@ -116,6 +134,8 @@ class _Context:
     warnings: list[str] = field(default_factory=list)
     origins: dict[str, str] = field(default_factory=dict)
     counters: dict[tuple[str, ...], int] = field(default_factory=lambda: defaultdict(int))
+    #: Every declared name in one automaton, built for the first article and used for all (kg.extract).
+    mention_finder: MentionFinder | None = None
 
     def next_index(self, *key: str) -> int:
         self.counters[key] += 1
@@ -154,6 +174,7 @@ def _date_claim(g: Graph, node: URIRef, r: DateResolution, article: Article, evi
     if r.earliest is not None and r.latest is not None:
         g.add((node, MKG.earliest, Literal(r.earliest.isoformat(), datatype=XSD.date)))
         g.add((node, MKG.latest, Literal(r.latest.isoformat(), datatype=XSD.date)))
+    describe_claim(g, node, r)  # the same date in OWL-Time terms (kg/owl_time.py)
 
 
 def _resolve_date(ctx: _Context, article: Article, spec: DateSpec, file: str) -> DateResolution:
@@ -255,6 +276,19 @@ def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
         stated.append((subject, DATE_PROPERTIES[key], node))
         ctx.origins.setdefault(str(node), _where(fact.file, spec.line))
         _date_claim(g, node, r, article, evidence)
+        link_time(g, subject, key, node, r, RES[f"{fact.about}/time/{short_id(article)}"])
+
+    try:
+        counts = quantities(fact)
+    except ValueError as exc:
+        raise AnnotationError(fact.file, fact.quantity.line if fact.quantity else fact.line, str(exc)) from exc
+    for q in counts:  # each number with its qualifier, words and date, as a schema:QuantitativeValue
+        k = ctx.next_index(fact.about, q.prop, short_id(article))
+        node = RES[f"{fact.about}/{q.prop}/{short_id(article)}" + (f"-{k}" if k > 1 else "")]
+        g.add((subject, MKG.hasCount, node))
+        stated.append((subject, MKG.hasCount, node))
+        ctx.origins.setdefault(str(node), _where(fact.file, fact.line))
+        add_quantity(g, node, q, source, evidence, article.published)
 
     for i, triple in enumerate(stated, start=1):
         assertion = RES[f"{fact.about}/assertion/{short_id(article)}-{n}-{i}"]
@@ -271,6 +305,7 @@ def _assertion(g: Graph, node: URIRef, triple: tuple, source: URIRef, evidence: 
     g.add((node, MKG.assertedValue if isinstance(o, Literal) else MKG.assertedObject, o))
     g.add((node, PROV.wasDerivedFrom, source))
     g.add((node, MKG.evidence, evidence))
+    g.add((node, SEM.accordingTo, source))  # a SEM view: the triple holds according to this article
 
 
 #: Characters of context a TextQuoteSelector keeps on each side of the quoted passage.
@@ -334,7 +369,7 @@ def _add_article(ctx: _Context, article: Article) -> None:
     ctx.origins[str(node)] = _where(article.annotation_path, 1)
     g.add((node, A, MKG.NewsArticle))
     g.add((g.identifier, PROV.wasDerivedFrom, node))  # the description (this graph) is derived from the article
-    g.add((node, RDFS.label, Literal(article.title)))
+    g.add((node, RDFS.label, Literal(article.title, lang=article.language)))
     g.add((node, DCTERMS.title, Literal(article.title)))
     g.add((node, DCTERMS.language, Literal(article.language, datatype=XSD.language)))
     g.add((node, MKG.sourceFile, Literal(f"kg/articles/{article.text_path.name}")))
@@ -354,8 +389,9 @@ def _add_article(ctx: _Context, article: Article) -> None:
         g.add((node, SDO.datePublished, Literal(article.published.isoformat(), datatype=XSD.date)))
     if article.page_date:
         g.add((node, MKG.pageDate, Literal(article.page_date.isoformat(), datatype=XSD.date)))
-    names = {e.id: (e.label, *e.aliases) for e in ctx.known.values()}
-    for entity in sorted({m.entity for m in find_mentions(text, names)}):
+    if ctx.mention_finder is None:  # the names do not change while the articles are assembled
+        ctx.mention_finder = MentionFinder({e.id: (e.label, *e.aliases) for e in ctx.known.values()})
+    for entity in sorted({m.entity for m in ctx.mention_finder.find(text)}):
         g.add((node, MKG.mentions, RES[entity]))
     for fact in article.facts:
         try:
@@ -376,9 +412,9 @@ def _add_entities(ctx: _Context) -> None:
         node = RES[e.id]
         ctx.origins[str(node)] = _where(e.file, e.line)
         g.add((node, A, cls))
-        g.add((node, RDFS.label, Literal(e.label, lang="en")))
+        g.add((node, RDFS.label, Literal(e.label, lang=e.lang)))
         for alias in e.aliases:
-            g.add((node, MKG.alias, Literal(alias)))
+            g.add((node, MKG.alias, Literal(alias, lang=e.lang)))
         if e.comment:
             g.add((node, RDFS.comment, Literal(" ".join(e.comment.split()), lang="en")))
 
@@ -429,6 +465,48 @@ def _add_external(ctx: _Context, external_file: Path) -> None:
             g.add((RES[about], prop, _literal(value, ctx.vocab.datatype_ranges[prop])))
 
 
+def _add_names(ctx: _Context, names_dir: Path) -> None:
+    """Names in other languages (kg/names/<lang>.tsv): facts not in the articles, one graph per language file."""
+    names, errors = read_all_names(names_dir)
+    ctx.errors.extend(errors)
+    for lang in sorted({n.lang for n in names}):
+        g = ctx.ds.graph(names_graph(lang))
+        source = RES[f"source/names-{lang}"]
+        g.add((g.identifier, PROV.wasDerivedFrom, source))
+        g.add((source, RDFS.label, Literal(f"Names in the language {lang!r} verified from public sources "
+                                           f"(kg/names/{lang}.tsv)", lang="en")))  # fmt: skip
+        g.add((source, DCTERMS.language, Literal(lang, datatype=XSD.language)))
+        for url in sorted({u for n in names if n.lang == lang for u in n.sources}):
+            g.add((source, DCTERMS.source, URIRef(url)))
+    for n in names:
+        if n.entity not in ctx.known:
+            ctx.errors.append(AnnotationError(n.file, n.line, f"{n.entity!r} is not a declared entity"))
+            continue
+        g = ctx.ds.graph(names_graph(n.lang))
+        g.add((RES[n.entity], RDFS.label if n.kind == "label" else MKG.alias, Literal(n.name, lang=n.lang)))
+
+
+def _add_coordinates(ctx: _Context, coordinates_file: Path) -> None:
+    """Where the places are (kg/places/coordinates.tsv): facts not in the articles, in one graph with its sources."""
+    places, errors = read_coordinates(coordinates_file)
+    ctx.errors.extend(errors)
+    if not places:
+        return
+    g = ctx.ds.graph(COORDINATES_GRAPH)
+    source = RES["source/coordinates"]
+    g.add((g.identifier, PROV.wasDerivedFrom, source))
+    g.add((source, RDFS.label, Literal("Coordinates of places verified from public sources "
+                                       "(kg/places/coordinates.tsv)", lang="en")))  # fmt: skip
+    for url in sorted({u for p in places for u in p.sources}):
+        g.add((source, DCTERMS.source, URIRef(url)))
+    for p in places:
+        if p.entity not in ctx.known:
+            ctx.errors.append(AnnotationError(p.file, p.line, f"{p.entity!r} is not a declared entity"))
+            continue
+        for prop, degrees in ((GEO.lat, p.lat), (GEO.long, p.long)):  # canonical: "-8", not "-8.00", as every store
+            g.add((RES[p.entity], prop, Literal(format(degrees.normalize(), "f"), datatype=XSD.decimal)))
+
+
 def load_ontology(path: Path = paths.ONTOLOGY) -> Graph:
     """The ontology with its blank nodes (RDF lists of property chains) labelled canonically, for stable dumps."""
     return to_canonical_graph(Graph().parse(path, format="turtle"))
@@ -475,6 +553,8 @@ def assemble(
             ctx.errors.append(exc)
     _add_links(ctx, entities_file.parent / "wikidata" / "links.tsv", entities_file.parent / "wikidata" / "qids.tsv")
     _add_external(ctx, entities_file.parent / "external.yaml")
+    _add_names(ctx, entities_file.parent / "names")  # kg/names/ beside the registry, as kg/wikidata/
+    _add_coordinates(ctx, entities_file.parent / "places" / "coordinates.tsv")
     ctx.warnings.extend(near_duplicates(articles))
     if ctx.errors:
         raise AnnotationErrors(ctx.errors, partial=Assembly(ds, ctx.origins, ctx.warnings))

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +53,19 @@ class BuildResult:
     errors: list[str] = field(default_factory=list)
     #: What the curator should look at although nothing failed ("file:line: ...").
     warnings: list[str] = field(default_factory=list)
+    #: Wall seconds per stage, in the order they ran (benchmarks/scale.py prints them; nothing else reads them).
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def _timed(timings: dict[str, float] | None, stage: str) -> Iterator[None]:
+    """Add the wall time of the block to ``timings[stage]``, so a scale run can tell which stage grows."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 @dataclass(frozen=True)
@@ -62,13 +78,17 @@ class Sources:
     shapes_file: Path = paths.SHAPES
 
 
-def check(sources: Sources = Sources()) -> tuple[Assembly | None, ValidationReport | None, list[str]]:
+def check(
+    sources: Sources = Sources(), timings: dict[str, float] | None = None
+) -> tuple[Assembly | None, ValidationReport | None, list[str]]:
     """Assemble and validate; the annotation errors or the shape report say what is wrong."""
     try:
-        assembly = assemble(sources.articles_dir, sources.entities_file, sources.ontology_file)
+        with _timed(timings, "assemble"):
+            assembly = assemble(sources.articles_dir, sources.entities_file, sources.ontology_file)
     except AnnotationErrors as exc:
         return None, None, [str(e) for e in exc.errors]
-    report = validate_dataset(assembly.dataset, assembly.origins, sources.shapes_file)
+    with _timed(timings, "shacl"):
+        report = validate_dataset(assembly.dataset, assembly.origins, sources.shapes_file)
     return assembly, report, []
 
 
@@ -90,6 +110,8 @@ def sources_digest(sources: Sources = Sources()) -> str:
     files = sorted(
         [*sources.articles_dir.glob("*"), sources.entities_file, sources.ontology_file, sources.shapes_file,
          *(sources.entities_file.parent / "wikidata").glob("*"), sources.entities_file.parent / "external.yaml",
+         *(sources.entities_file.parent / "names").glob("*"),
+         *(sources.entities_file.parent / "places").glob("*"),
          *paths.QUERIES_DIR.glob("*.rq"),
          *Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.schema.json")]
     )  # fmt: skip
@@ -116,21 +138,28 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
         UnsafeOutputDirError: ``out`` holds something other than a previous build; checked first, so refusing is quick.
     """
     check_replaceable(out.resolve())
-    assembly, report, errors = check(sources)
+    timings: dict[str, float] = {}
+    assembly, report, errors = check(sources, timings)
     if errors or assembly is None or report is None:
-        return BuildResult(False, out, errors=errors)
+        return BuildResult(False, out, errors=errors, timings=timings)
     warnings = assembly.warnings
     if not report.conforms:
-        return BuildResult(False, out, report=report, errors=[str(v) for v in report.violations], warnings=warnings)
+        violations = [str(v) for v in report.violations]
+        return BuildResult(False, out, report=report, errors=violations, warnings=warnings, timings=timings)
     ds = assembly.dataset
-    inconsistencies = reason_into(ds)
+    with _timed(timings, "reasoning"):
+        inconsistencies = reason_into(ds)
     if inconsistencies:
-        return BuildResult(False, out, report=report, errors=inconsistencies, warnings=warnings)
-    add_examples(ds)  # the saved queries as SPARQL examples, a graph of their own (not reasoned over)
-    if mapping_errors := add_wikidata_mappings(ds, sources.entities_file.parent / "wikidata"):  # SKOS to Wikidata
-        return BuildResult(False, out, report=report, errors=mapping_errors, warnings=warnings)
-    stats = compute(ds)
-    nquads = sorted_nquads(ds)
+        return BuildResult(False, out, report=report, errors=inconsistencies, warnings=warnings, timings=timings)
+    with _timed(timings, "assemble"):  # two more graphs of their own, added after reasoning
+        add_examples(ds)  # the saved queries as SPARQL examples, a graph of their own (not reasoned over)
+        mapping_errors = add_wikidata_mappings(ds, sources.entities_file.parent / "wikidata")  # SKOS to Wikidata
+    if mapping_errors:
+        return BuildResult(False, out, report=report, errors=mapping_errors, warnings=warnings, timings=timings)
+    with _timed(timings, "stats"):
+        stats = compute(ds)
+    with _timed(timings, "serialisation"):
+        nquads = sorted_nquads(ds)
     info = {
         "generator": GENERATOR,
         "format_version": FORMAT_VERSION,
@@ -140,16 +169,21 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
         "stats": stats.to_json(),
     }
 
-    articles = sorted({s for s, _, _, _ in ds.quads((None, RDF.type, MKG.NewsArticle, None)) if isinstance(s, URIRef)})
-    links = len(ds.graph(LINKS_GRAPH))
-    metadata = describe_dataset(stats, articles, links, ds)
+    with _timed(timings, "docs"):
+        articles = sorted(
+            {s for s, _, _, _ in ds.quads((None, RDF.type, MKG.NewsArticle, None)) if isinstance(s, URIRef)}
+        )
+        links = len(ds.graph(LINKS_GRAPH))
+        metadata = describe_dataset(stats, articles, links, ds)
 
     def write(directory: Path) -> None:
-        write_dataset(ds, directory)
-        metadata.serialize(directory / VOID_FILE, format="turtle")
-        (directory / ONTOLOGY_HTML).write_text(ontology_html(sources.ontology_file), encoding="utf-8")
-        bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
-        write_info(directory, info)
+        with _timed(timings, "serialisation"):
+            write_dataset(ds, directory)
+        with _timed(timings, "docs"):
+            metadata.serialize(directory / VOID_FILE, format="turtle")
+            (directory / ONTOLOGY_HTML).write_text(ontology_html(sources.ontology_file), encoding="utf-8")
+            bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
+            write_info(directory, info)
 
     publish_atomically(out, write)
-    return BuildResult(True, out, stats=stats, report=report, warnings=warnings)
+    return BuildResult(True, out, stats=stats, report=report, warnings=warnings, timings=timings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 MKG = Namespace("https://w3id.org/minusma-kg/ontology#")
@@ -18,6 +18,12 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+#: The Simple Event Model (events aligned: kg/owl_time.py, ontology section "Alignment to ... SEM").
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+#: OWL-Time's Gregorian months (greg:August), the values of time:monthOfYear.
+GREG = Namespace("http://www.w3.org/ns/time/gregorian#")
+#: W3C Basic Geo (WGS84) vocabulary: geo:lat and geo:long of the places (kg/places/coordinates.tsv).
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
 ONTOLOGY_IRI = "https://w3id.org/minusma-kg/ontology"
 
@@ -29,6 +35,8 @@ EXTERNAL_GRAPH = GRAPH["external-facts"]
 INFERRED_GRAPH = GRAPH["inferred"]
 #: Where each evidence passage was annotated (YAML file and line): the curators' bookkeeping, not what articles say.
 CURATION_GRAPH = GRAPH["curation"]
+#: The places' coordinates (kg/places/coordinates.tsv): facts not in the articles, with the pages that give them.
+COORDINATES_GRAPH = GRAPH["coordinates"]
 
 PREFIXES: dict[str, str] = {
     "mkg": str(MKG),
@@ -48,6 +56,9 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
     "wdt": str(WDT),
     "oa": str(OA),
+    "sem": str(SEM),
+    "greg": str(GREG),
+    "geo": str(GEO),
 }
 
 A = RDF.type
@@ -56,6 +67,11 @@ A = RDF.type
 def article_graph(article_id: str) -> GRAPH:
     """The named graph that holds what one article says."""
     return GRAPH[f"article/{article_id}"]
+
+
+def names_graph(lang: str) -> URIRef:
+    """The named graph of the entities' names in one language from sources other than the articles (kg/names/)."""
+    return GRAPH[f"names/{lang}"]
 
 
 def bind_prefixes(g: Graph) -> Graph:

@@ -10,5 +10,7 @@ SHAPES = ROOT / "ontology" / "shapes.ttl"
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 ENTITIES = Path(__file__).resolve().parent / "entities.yaml"
 WIKIDATA_DIR = Path(__file__).resolve().parent / "wikidata"
+#: Names in other languages than the articles', one ``<lang>.tsv`` per language, each name with its sources.
+NAMES_DIR = Path(__file__).resolve().parent / "names"
 QUERIES_DIR = ROOT / "queries"
 DEFAULT_OUT = ROOT / "build"

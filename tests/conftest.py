@@ -45,12 +45,15 @@ def entities(articles: list[Article]) -> list[EntityDecl]:
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """A copy of the project's annotations (articles, entities, Wikidata links, external facts) a test may change."""
+    """A copy of the project's annotations (articles, entities, Wikidata links, external facts, names, coordinates)
+    a test may change."""
     from kg import paths
 
     kg = tmp_path / "kg"
     shutil.copytree(paths.ARTICLES_DIR, kg / "articles")
     shutil.copytree(paths.WIKIDATA_DIR, kg / "wikidata")
+    shutil.copytree(paths.NAMES_DIR, kg / "names")
+    shutil.copytree(paths.NAMES_DIR.parent / "places", kg / "places")
     shutil.copy(paths.ENTITIES, kg / "entities.yaml")
     shutil.copy(paths.ENTITIES.parent / "external.yaml", kg / "external.yaml")
     return kg

@@ -73,8 +73,16 @@ class Corpus:
         """Every graph but the inferred one: the default graph that holds the asserted facts only."""
         from kg.wikidata_mappings import MAPPINGS_GRAPH  # the ontology's SKOS mappings to Wikidata
 
+        from kg import paths
+        from kg.coordinates import read_coordinates
+        from kg.names import read_all_names
+        from kg.namespaces import COORDINATES_GRAPH, names_graph
+
         others = (ENTITIES_GRAPH, ONTOLOGY_GRAPH, LINKS_GRAPH, EXTERNAL_GRAPH, CURATION_GRAPH, MAPPINGS_GRAPH)
-        return [*self.article_graphs, *(str(g) for g in others)]
+        languages = sorted({n.lang for n in read_all_names(paths.NAMES_DIR)[0]})  # one graph per kg/names/<lang>.tsv
+        places = [str(COORDINATES_GRAPH)] if read_coordinates()[0] else []  # one graph for kg/places/coordinates.tsv
+        names = [str(names_graph(lang)) for lang in languages]
+        return [*self.article_graphs, *(str(g) for g in others), *names, *places]
 
     @property
     def named_graphs(self) -> list[str]:

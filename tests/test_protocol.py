@@ -20,7 +20,10 @@ from kg.namespaces import GRAPH, INFERRED_GRAPH, RES, sparql_prologue
 from tests.corpus import Corpus
 
 COUP_LEADER = sparql_prologue() + "SELECT ?coup ?leader WHERE { ?coup mkg:coupLeader ?leader }"
-PEOPLE = sparql_prologue() + "SELECT ?p ?label WHERE { ?p a mkg:Person ; rdfs:label ?label } ORDER BY ?label"
+PEOPLE = sparql_prologue() + (  # English labels: names in other languages live in their own graphs
+    "SELECT ?p ?label WHERE { ?p a mkg:Person ; rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), 'en')) } "
+    "ORDER BY ?label"
+)
 CONSTRUCT = sparql_prologue() + (
     "CONSTRUCT { res:coup-2020 ?p ?o } WHERE { GRAPH mkgg:entities { res:coup-2020 ?p ?o } }"
 )

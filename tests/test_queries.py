@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from rdflib import Dataset, Graph
@@ -306,6 +307,42 @@ def check_evidence_for_a_triple(rows, corpus):
     assert any("end the 10-year peacekeeping mission" in r["passage"] for r in rows)
 
 
+def check_counts(rows, corpus):
+    from kg.quantities import COUNTS
+
+    assert len(rows) == sum(len(vs) for _, f in corpus.facts() for k, vs in f.values.items() if k in COUNTS)
+    assert _rows_with(rows, subject=RES + "wagner-group", number="1000", qualifier="about", words="about 1,000")
+    assert {r["qualifier"] for r in _rows_with(rows, counts="minimumVictims")} == {"at least"}
+    for r in rows:  # the date a number holds for is its article's publication date, where the article gives one
+        published = corpus.article(r["article"].rsplit("/", 1)[1]).published
+        assert r.get("asOf") == (published.isoformat() if published else None)
+
+
+
+def check_dates_in_owl_time(rows, corpus):
+    graph = "https://w3id.org/minusma-kg/graph/article/"
+    assert _rows_with(rows, subject=RES + "coup-2020", edge="at", unit="month", position="2020-08", graph=graph + "004")
+    timing = {"when", "begins", "ends"}
+    dated = {(RES + f.about, graph + a.id.split("-")[0]) for a, f in corpus.facts() if timing & set(f.dates)}
+    assert {(r["subject"], r["graph"]) for r in rows} <= dated
+    assert {r["unit"] for r in rows} <= {"day", "week", "month", "year"}
+    assert all("year" in r for r in rows if "position" in r)  # an XSD position only where the year is known
+
+def check_places_on_a_map(rows, corpus):
+    from kg.coordinates import read_coordinates
+
+    where = {RES + c.entity: (c.lat, c.long) for c in read_coordinates()[0]}  # kg/places/coordinates.tsv
+    assert where and {r["place"] for r in rows} == set(where)
+    assert all((Decimal(r["lat"]), Decimal(r["long"])) == where[r["place"]] for r in rows)
+    happened = {  # an event in a place is in every place that contains it (mkg:occurredIn o mkg:locatedIn)
+        (RES + e, RES + p)
+        for _, f in corpus.facts() for e in [f.about] for q in f.values.get("occurredIn", [])
+        for p in {str(q), *corpus.reachable(str(q), "locatedIn")}
+    }  # fmt: skip
+    assert {(r["event"], r["place"]) for r in rows if "event" in r} == {(e, p) for e, p in happened if p in where}
+    assert any("event" in r for r in rows)
+
+
 KEY_ROWS: dict[str, Callable[[list[dict], Corpus], None]] = {
     "01-timeline": check_timeline, "02-mission-life": check_mission_life, "03-resolutions": check_resolutions,
     "04-mandates": check_mandates, "05-coups": check_coups, "06-withdrawals": check_withdrawals,
@@ -318,7 +355,8 @@ KEY_ROWS: dict[str, Callable[[list[dict], Corpus], None]] = {
     "23-people-and-positions": check_positions, "24-expulsions-and-restrictions": check_expulsions,
     "25-date-precision": check_precision, "26-unresolved-dates": check_unresolved, "27-articles": check_articles,
     "28-moura-report": check_moura, "29-alliances": check_alliances, "30-countries-mentioned": check_mentions,
-    "31-evidence-for-a-triple": check_evidence_for_a_triple,
+    "31-evidence-for-a-triple": check_evidence_for_a_triple, "32-counts-as-reported": check_counts,
+    "33-dates-in-owl-time": check_dates_in_owl_time, "34-places-on-a-map": check_places_on_a_map,
 }  # fmt: skip
 
 
