@@ -15,6 +15,9 @@ import pytest
 from kg.queries import VIEWS, SavedQuery, load_saved_queries
 from tests.test_browser import browser  # noqa: F401 (fixture: Debian's Chromium)
 
+#: Browser tests run with the slow ones (pytest -m slow, and in CI): axe on every page: seconds each.
+pytestmark = pytest.mark.slow
+
 AXE = Path(__file__).parent.parent / "server" / "ui" / "node_modules" / "axe-core" / "axe.min.js"
 #: Impacts that fail the test (axe's "moderate" and "minor" are printed only).
 BLOCKING = ("critical", "serious")

@@ -122,6 +122,7 @@ def test_no_country_is_made_an_organisation_and_no_data_property_an_annotation(c
                 assert p not in annotation, f"{p} is punned as an annotation property"
 
 
+@pytest.mark.slow  # a second OWL 2 RL closure of the whole data
 def test_the_check_catches_an_event_derived_from_an_article(data_with_vocabularies):
     """The old modelling (``res:coup-2020 prov:wasDerivedFrom`` its article) puts the coup in both classes."""
     g = Graph()
@@ -156,6 +157,7 @@ def test_a_consumer_of_sem_alone_reads_events_actors_places_times_and_views(clos
     assert (RES["article/004"], RDF.type, SEM.Authority) in closure
 
 
+@pytest.mark.slow  # a second OWL 2 RL closure of the whole data
 def test_the_check_catches_a_date_range_linked_as_an_instant(data_with_vocabularies):
     """OWL-Time makes a proper interval and an instant disjoint: a range claim used as a beginning is a clash."""
     g = Graph()

@@ -105,6 +105,7 @@ def test_a_shape_violation_fails_the_build_naming_node_label_message_and_file(wo
     assert re.search(r"\[.*002_678bb55166afe458\.yaml:\d+\]", line)
 
 
+@pytest.mark.slow  # a full build
 def test_a_build_is_current_until_a_source_changes(workspace: Path, tmp_path: Path):
     from kg.build import is_current
 

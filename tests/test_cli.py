@@ -17,6 +17,7 @@ from kg.cli import main
 from tests.test_publish import fake_checkout, snapshot
 
 
+@pytest.mark.slow  # a full build
 def test_build_prints_counts_and_publishes(tmp_path, capsys):
     assert main(["build", "--out", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out

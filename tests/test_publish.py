@@ -41,6 +41,7 @@ def test_every_form_is_written_and_parses(built, corpus):
     assert info["stats"]["inferred_triples"] == len(trig.graph(INFERRED_GRAPH))
 
 
+@pytest.mark.slow  # builds the graph again, twice
 def test_two_builds_give_byte_identical_nquads(built, tmp_path):
     again = build(tmp_path / "again")
     assert again.ok
@@ -50,6 +51,7 @@ def test_two_builds_give_byte_identical_nquads(built, tmp_path):
     assert lines == sorted(lines)
 
 
+@pytest.mark.slow  # builds the graph again, twice
 def test_building_into_an_empty_directory_then_rebuilding_replaces_the_output_whole(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

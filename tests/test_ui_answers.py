@@ -15,6 +15,9 @@ from server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS
 from server.saved import FORMAT_LABELS, result_formats
 from tests import test_browser
 
+#: Browser tests run with the slow ones (pytest -m slow, and in CI): a browser per answer.
+pytestmark = pytest.mark.slow
+
 browser, page = test_browser.browser, test_browser.page  # the real browser and its cut-off page, shared
 
 XSD = Namespace(PREFIXES["xsd"])  # a plain namespace: pytest's collection probes rdflib's closed XSD with a warning

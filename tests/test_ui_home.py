@@ -16,6 +16,9 @@ from server.assets import IMMUTABLE
 from server.pages import OTHER_TOPIC, TECHNICAL_TAGS, TOPICS, topic_of
 from tests.test_browser import ARTIFACTS, browser, page  # noqa: F401 (fixtures: Chromium, a page off the internet)
 
+#: Browser tests run with the slow ones (pytest -m slow, and in CI): a browser per page.
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 15000
 HTML = {"Accept": "text/html"}
 

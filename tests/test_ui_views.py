@@ -17,6 +17,9 @@ from tests import test_accessibility, test_browser
 from tests.test_accessibility import axe_violations
 from tests.test_ui_answers import TIMEOUT, _ready
 
+#: Browser tests run with the slow ones (pytest -m slow, and in CI): a browser per view.
+pytestmark = pytest.mark.slow
+
 browser, page = test_browser.browser, test_browser.page  # the real browser and its cut-off page, shared
 axe_page = test_accessibility.axe_page  # the same, with axe-core injectable
 PICTURES = {"chart": "svg.chart", "graph": "svg.node-link", "map": "svg.place-map"}  # each view's drawing
