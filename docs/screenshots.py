@@ -1,5 +1,5 @@
-"""Screenshots of each view for the README: the home page with its answer, a timeline, a resource page, the 404 and
-the home page at phone width, taken in Debian's Chromium (Playwright) on a server over a fresh build.
+"""Screenshots of each view for the README: the home page with its answer, a timeline, a chart, a graph, a map, a
+resource page, the 404 and the home page at phone width, taken in Debian's Chromium (Playwright) on a server over a fresh build.
 
     python docs/screenshots.py            # builds into a temporary directory, serves it on 127.0.0.1, writes PNGs
     python docs/screenshots.py --data build   # an existing build
@@ -34,10 +34,10 @@ def take(url: str, out: Path = OUT) -> list[Path]:
     from kg.queries import load_saved_queries
 
     _opener, *others = load_saved_queries()  # the home page shows the first; the timeline shot shows another
-    timeline = next(q for q in others if q.view == "timeline")
+    first = {view: next(q for q in others if q.view == view) for view in ("timeline", "chart", "graph", "map")}
     shots = [  # name, viewport, path, ready, scroll to
         ("home", DESKTOP, "/", _answered, None),
-        ("timeline", DESKTOP, f"/?question={timeline.name}", _answered, ".yasr"),
+        *((view, DESKTOP, f"/?question={q.name}", _answered, ".yasr") for view, q in first.items()),
         ("resource", DESKTOP, "/resource/coup-2020", None, None),
         ("not-found", DESKTOP, "/resource/abdoulaye-dio", None, None),
         ("phone", PHONE, "/", _answered, None),
