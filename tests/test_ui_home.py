@@ -7,6 +7,7 @@ by content hash. Expectations come from the saved queries, the built dataset and
 from __future__ import annotations
 
 import gzip
+import json
 
 import lxml.html
 import pytest
@@ -232,6 +233,9 @@ def test_at_390_px_nothing_scrolls_sideways_and_a_tapped_question_scrolls_to_its
 def test_static_files_come_gzipped_and_cached_by_content_hash(client):
     doc = _home(client)
     urls = doc.xpath("//script/@src") + doc.xpath("//link[@rel='stylesheet']/@href")
+    lazy = json.loads(doc.xpath("//script[@id='minusma-config']/text()")[0])["assets"]  # loaded on first use
+    assert {"views.js", "vis-timeline.min.js"} <= set(lazy)
+    urls += list(lazy.values())
     assert any("yasgui.min.js?v=" in u for u in urls)
     for url in urls:
         assert "?v=" in url, url

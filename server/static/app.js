@@ -383,7 +383,8 @@
   // and the page's first question runs only then (moreViews below)
   const MORE_VIEWS = { chart: ["Chart", "▥"], graph: ["Graph", "☍"], map: ["Map", "◎"] };
   const moreViews = new Promise((resolve) => {
-    const script = el("script", { src: new URL("views.js", document.currentScript.src).href });
+    const src = (config.assets || {})["views.js"] || new URL("views.js", document.currentScript.src).href; // hashed
+    const script = el("script", { src });
     script.addEventListener("load", () => resolve(window.minusmaViews.define({ href, shortIri, fetchLabels, bindingsOf, drawFresh, PREFIXES })));
     script.addEventListener("error", () => resolve({})); // without them, every answer is a table
     document.head.append(script);
