@@ -17,14 +17,13 @@ typed ``xsd:decimal``.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from kg.annotations import AnnotationError
-from kg.names import CONFIDENCES
+from kg.sourced_tsv import read_rows, sources_problem
 
 COLUMNS = ("entity", "lat", "long", "sources", "confidence", "note")
 #: The coordinates file, beside the entity registry as kg/names/ and kg/wikidata/ are.
@@ -50,27 +49,11 @@ def read_coordinates(path: Path = COORDINATES_FILE) -> tuple[list[Coordinates], 
     if not path.is_file():
         return [], []
     places: list[Coordinates] = []
-    errors: list[AnnotationError] = []
+    rows, errors = read_rows(path, COLUMNS)
     seen: dict[str, int] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1))
-    header_seen = False
     for lineno, row in rows:
-        if not row or not "".join(row).strip() or row[0].startswith("#"):
-            continue
-        if not header_seen:
-            header_seen = True
-            if tuple(c.strip() for c in row) != COLUMNS:
-                errors.append(AnnotationError(path, lineno, f"the header must be: {' '.join(COLUMNS)} (tab-separated)"))
-                return [], errors
-            continue
-        if len(row) != len(COLUMNS):
-            errors.append(
-                AnnotationError(path, lineno, f"expected {len(COLUMNS)} tab-separated columns, got {len(row)}")
-            )
-            continue
         entity, lat, long, sources, confidence = (c.strip() for c in row[:5])
-        problem = _problem(entity, lat, long, sources.split(), confidence)
+        problem = _problem(entity, lat, long) or sources_problem(sources.split(), confidence, "rows")
         if problem:
             errors.append(AnnotationError(path, lineno, problem))
             continue
@@ -84,7 +67,7 @@ def read_coordinates(path: Path = COORDINATES_FILE) -> tuple[list[Coordinates], 
     return places, errors
 
 
-def _problem(entity: str, lat: str, long: str, sources: list[str], confidence: str) -> str | None:
+def _problem(entity: str, lat: str, long: str) -> str | None:
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", entity):
         return f"the entity must be an id of kg/entities.yaml such as bamako, not {entity!r}"
     for name, value, limit in (("lat", lat, 90), ("long", long, 180)):
@@ -96,11 +79,4 @@ def _problem(entity: str, lat: str, long: str, sources: list[str], confidence: s
             return f"{name} {value!r} is not a number"
         if abs(degrees) > limit:
             return f"{name} must lie between -{limit} and {limit}, not {value}"
-    if confidence not in CONFIDENCES:
-        return f"confidence must be one of {', '.join(CONFIDENCES)} (only verified rows are listed), not {confidence!r}"
-    bad = [s for s in sources if not re.match(r"^https?://\S+$", s)]
-    if bad:
-        return f"sources must be http(s) URLs separated by spaces: {bad[0]!r}"
-    if len(sources) < CONFIDENCES[confidence]:
-        return f"confidence {confidence} needs at least {CONFIDENCES[confidence]} source(s), got {len(sources)}"
     return None

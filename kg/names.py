@@ -16,18 +16,15 @@ File format (tab-separated, UTF-8, ``#`` comments, a header line)::
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.annotations import AnnotationError
+from kg.sourced_tsv import read_rows, sources_problem
 
 COLUMNS = ("entity", "kind", "name", "sources", "confidence", "note")
 KINDS = ("label", "alias")
-#: What "verified" means for a name, as for a Wikidata ID (kg/wikidata/qids.tsv): two independent sources (high)
-#: or one authoritative source such as the UN's own French pages (med-high).
-CONFIDENCES = {"high": 2, "med-high": 1}
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -53,29 +50,13 @@ def read_names(path: Path) -> tuple[list[NameDecl], list[AnnotationError]]:
             AnnotationError(path, None, f"the file name must be a language tag such as fr.tsv, not {path.name}")
         ]
     names: list[NameDecl] = []
-    errors: list[AnnotationError] = []
+    rows, errors = read_rows(path, COLUMNS)
     labels: dict[str, int] = {}
     seen: dict[tuple[str, str], int] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = [(n, row) for n, row in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), start=1)]
-    header_seen = False
     for lineno, row in rows:
-        if not row or not "".join(row).strip() or row[0].startswith("#"):
-            continue
-        if not header_seen:
-            header_seen = True
-            if tuple(c.strip() for c in row) != COLUMNS:
-                errors.append(AnnotationError(path, lineno, f"the header must be: {' '.join(COLUMNS)} (tab-separated)"))
-                return [], errors
-            continue
-        if len(row) != len(COLUMNS):
-            errors.append(
-                AnnotationError(path, lineno, f"expected {len(COLUMNS)} tab-separated columns, got {len(row)}")
-            )
-            continue
         entity, kind, sources, confidence = (row[i].strip() for i in (0, 1, 3, 4))
         name = row[2]  # not stripped: a stray space is an error, not something to guess about
-        problem = _problem(kind, name, sources.split(), confidence)
+        problem = _problem(kind, name) or sources_problem(sources.split(), confidence)
         if problem:
             errors.append(AnnotationError(path, lineno, problem))
             continue
@@ -94,20 +75,11 @@ def read_names(path: Path) -> tuple[list[NameDecl], list[AnnotationError]]:
     return names, errors
 
 
-def _problem(kind: str, name: str, sources: list[str], confidence: str) -> str | None:
+def _problem(kind: str, name: str) -> str | None:
     if kind not in KINDS:
         return f"kind must be one of {', '.join(KINDS)}, not {kind!r}"
     if not name or name != " ".join(name.split()):
         return f"the name {name!r} is empty or has stray spaces"
-    if confidence not in CONFIDENCES:
-        return (
-            f"confidence must be one of {', '.join(CONFIDENCES)} (only verified names are listed), not {confidence!r}"
-        )
-    bad = [s for s in sources if not re.match(r"^https?://\S+$", s)]
-    if bad:
-        return f"sources must be http(s) URLs separated by spaces: {bad[0]!r}"
-    if len(sources) < CONFIDENCES[confidence]:
-        return f"confidence {confidence} needs at least {CONFIDENCES[confidence]} source(s), got {len(sources)}"
     return None
 
 

@@ -124,25 +124,25 @@ def completions() -> Response:
     return Response(body, mimetype="application/json", headers={"Cache-Control": "public, max-age=300"})
 
 
+def _vendored(files: dict[str, str], name: str, what: str) -> Response:
+    """One allow-listed file of an npm package in server/ui/node_modules: served here, so nothing loads from outside."""
+    if name not in files:
+        abort(404)
+    path = UI_MODULES / files[name]
+    if not path.exists():
+        abort(404, f"{what} not installed: run 'npm ci --prefix server/ui'")
+    return send_file(path, max_age=86400)
+
+
 @blueprint.get("/vendor/timeline/<name>")
 def timeline_file(name: str) -> Response:
-    if name not in TIMELINE_FILES:
-        abort(404)
-    path = UI_MODULES / TIMELINE_FILES[name]
-    if not path.exists():
-        abort(404, "The time axis is not installed: run 'npm ci --prefix server/ui'")
-    return send_file(path, max_age=86400)
+    return _vendored(TIMELINE_FILES, name, "The time axis is")
 
 
 @blueprint.get("/vendor/views/<name>")
 def view_file(name: str) -> Response:
-    """A library of the graph and map views, or the base map's outlines: served here, so nothing loads from outside."""
-    if name not in VIEW_FILES:
-        abort(404)
-    path = UI_MODULES / VIEW_FILES[name]
-    if not path.exists():
-        abort(404, "The views' libraries are not installed: run 'npm ci --prefix server/ui'")
-    return send_file(path, max_age=86400)
+    """A library of the graph and map views, or the base map's outlines."""
+    return _vendored(VIEW_FILES, name, "The views' libraries are")
 
 
 @blueprint.get("/queries/<name>.rq")
