@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kg.queries import VIEWS, SavedQuery, load_saved_queries
-from tests.test_browser import browser  # noqa: F401 (fixture: Debian's Chromium)
+from tests.test_browser import browser, offline_page  # noqa: F401 (fixture: Debian's Chromium)
 
 #: Browser tests run with the slow ones (pytest -m slow, and in CI): axe on every page: seconds each.
 pytestmark = pytest.mark.slow
@@ -38,20 +38,7 @@ def axe_page(browser, live_server):  # noqa: F811
     if not AXE.exists():
         pytest.fail("axe-core is not installed: npm ci --prefix server/ui")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    pg = context.new_page()
-    pg.outside = []  # type: ignore[attr-defined]
-    pg.errors = []  # type: ignore[attr-defined]
-
-    def route(r):
-        if r.request.url.startswith(live_server.url) or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            pg.outside.append(r.request.url)  # type: ignore[attr-defined]
-            r.abort()
-
-    pg.route("**/*", route)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))  # type: ignore[attr-defined]
-    yield pg
+    yield offline_page(context, live_server.url)
     context.close()
 
 

@@ -26,16 +26,15 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A page whose every request off the loopback server is recorded and aborted: 'no internet'."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def offline_page(context, server_url: str):
+    """A page of ``context`` whose every request off the loopback server is recorded and aborted ('no internet'),
+    and whose script errors are recorded: ``page.outside`` and ``page.errors``."""
     pg = context.new_page()
     pg.outside = []  # type: ignore[attr-defined]
     pg.errors = []  # type: ignore[attr-defined]
 
     def route(r):
-        if r.request.url.startswith(live_server.url) or r.request.url.startswith("data:"):
+        if r.request.url.startswith(server_url) or r.request.url.startswith("data:"):
             r.continue_()
         else:
             pg.outside.append(r.request.url)  # type: ignore[attr-defined]
@@ -43,7 +42,14 @@ def page(browser, live_server):
 
     pg.route("**/*", route)
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))  # type: ignore[attr-defined]
-    yield pg
+    return pg
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A page whose every request off the loopback server is recorded and aborted: 'no internet'."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield offline_page(context, live_server.url)
     context.close()
 
 

@@ -475,37 +475,37 @@ def test_the_preview_card_may_be_framed_by_openrefine_and_nothing_else_may(clien
 # a real client: the `reconciler` package (PyPI), which reconciles a pandas column as OpenRefine does
 
 
-@pytest.mark.filterwarnings("ignore:The inplace keyword")  # inside reconciler, with pandas 3
-def test_a_real_reconciliation_client_matches_a_spreadsheet_column(live_server) -> None:
-    """`reconciler` sends the batched form-encoded ``queries`` OpenRefine sends, and reads the answers back."""
+def _reconcile_column(live_server, values: list[str], type_id: str | None = None):
+    """Reconcile a pandas column with the `reconciler` package against the running endpoint, as a user would."""
     import pandas as pd
     from reconciler import reconcile as client_reconcile
 
-    column = pd.Series(["Assimi Goita", "Abdelaziz Diop", "António Guterres", "Nicolas de Riviere"])
     endpoint = f"{live_server.url}/reconcile"
-    result = client_reconcile(column, type_id="Person", top_res=1, reconciliation_endpoint=endpoint)
-    got = dict(zip(result["input_value"], result["id"], strict=True))
-    assert got == {
+    return client_reconcile(pd.Series(values), type_id=type_id, top_res=1, reconciliation_endpoint=endpoint)
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # inside reconciler, with pandas 3
+def test_a_real_reconciliation_client_matches_a_spreadsheet_column(live_server) -> None:
+    """`reconciler` sends the batched form-encoded ``queries`` OpenRefine sends, and reads the answers back."""
+    expected = {
         "Assimi Goita": "assimi-goita",
         "Abdelaziz Diop": "abdoulaye-diop",
         "António Guterres": "antonio-guterres",
         "Nicolas de Riviere": "nicolas-de-riviere",
     }
+    result = _reconcile_column(live_server, list(expected), type_id="Person")
+    assert dict(zip(result["input_value"], result["id"], strict=True)) == expected
     assert set(result["type_id"]) == {"Person"}
     assert result["match"].all()  # each an unambiguous exact label or alias
 
 
 @pytest.mark.filterwarnings("ignore:The inplace keyword")
 def test_a_real_client_finds_french_names_across_types(live_server) -> None:
-    import pandas as pd
-    from reconciler import reconcile as client_reconcile
-
-    column = pd.Series(["Conseil de sécurité des Nations unies", "Forces armees maliennes", "Cote d'Ivoire", "Russie"])
-    result = client_reconcile(column, top_res=1, reconciliation_endpoint=f"{live_server.url}/reconcile")
-    got = dict(zip(result["input_value"], result["id"], strict=True))
-    assert got == {
+    expected = {
         "Conseil de sécurité des Nations unies": "unsc",
         "Forces armees maliennes": "malian-armed-forces",
         "Cote d'Ivoire": "ivory-coast",
         "Russie": "russia",
     }
+    result = _reconcile_column(live_server, list(expected))
+    assert dict(zip(result["input_value"], result["id"], strict=True)) == expected
