@@ -1,5 +1,6 @@
 """Screenshots of each view for the README: the home page with its answer, a timeline, a chart, a graph, a map, a
-resource page, the 404 and the home page at phone width, taken in Debian's Chromium (Playwright) on a server over a fresh build.
+resource page, the 404 and the home page at phone width, taken in Debian's Chromium (Playwright) on a server over
+a fresh build.
 
     python docs/screenshots.py            # builds into a temporary directory, serves it on 127.0.0.1, writes PNGs
     python docs/screenshots.py --data build   # an existing build

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kg.namespaces import PREFIXES
 from kg.dataset_dir import open_build
+from kg.namespaces import PREFIXES
 from kg.store import open_store
 
 

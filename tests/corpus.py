@@ -71,12 +71,11 @@ class Corpus:
     @property
     def asserted_graphs(self) -> list[str]:
         """Every graph but the inferred one: the default graph that holds the asserted facts only."""
-        from kg.wikidata_mappings import MAPPINGS_GRAPH  # the ontology's SKOS mappings to Wikidata
-
         from kg import paths
         from kg.coordinates import read_coordinates
         from kg.names import read_all_names
         from kg.namespaces import COORDINATES_GRAPH, names_graph
+        from kg.wikidata_mappings import MAPPINGS_GRAPH  # the ontology's SKOS mappings to Wikidata
 
         others = (ENTITIES_GRAPH, ONTOLOGY_GRAPH, LINKS_GRAPH, EXTERNAL_GRAPH, CURATION_GRAPH, MAPPINGS_GRAPH)
         languages = sorted({n.lang for n in read_all_names(paths.NAMES_DIR)[0]})  # one graph per kg/names/<lang>.tsv
