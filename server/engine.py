@@ -114,7 +114,8 @@ def _serialize_boolean(answer: bool, fmt: str) -> bytes:
     return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]
 
 
-_RDF_FORMATS = {
+#: Our format keys -> pyoxigraph's RDF formats (the endpoint's answers and the Linked Data pages).
+RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "rdfxml": ox.RdfFormat.RDF_XML,
@@ -125,7 +126,7 @@ _RDF_FORMATS = {
 
 
 def _serialize_graph(triples: list[ox.Triple], fmt: str) -> bytes:
-    rdf_format = _RDF_FORMATS[fmt]
+    rdf_format = RDF_FORMATS[fmt]
     items: list[Any] = triples
     if rdf_format.supports_datasets:
         items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]

@@ -26,6 +26,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, render_templat
 
 from kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES
 from kg.publish import NQUADS
+from server.engine import RDF_FORMATS
 from server.formats import GRAPH_FORMATS, Format, negotiate
 
 blueprint = Blueprint("linked_data", __name__, template_folder="templates")
@@ -48,14 +49,6 @@ FORMAT_NAMES = {"turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML"
                 "nquads": "N-Quads"}  # fmt: skip
 SERIALIZE_PREFIXES = {**PREFIXES, "sh": "http://www.w3.org/ns/shacl#",
                       "spex": "https://purl.expasy.org/sparql-examples/ontology#"}  # fmt: skip
-_OX_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
 #: Endpoints whose answer depends on Accept (content negotiation): each says ``Vary: Accept``, 404s included.
 NEGOTIATED = frozenset({
     "pages.resource", "pages.ontology", "linked_data.graph", "linked_data.ontology_version",
@@ -122,7 +115,7 @@ def _index() -> DatasetIndex:
 
 def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
     """The quads in ``fmt``: TriG and N-Quads keep each graph's name, the triple formats hold each triple once."""
-    rdf_format = _OX_FORMATS[fmt.key]
+    rdf_format = RDF_FORMATS[fmt.key]
     items: list = quads if fmt.key in QUAD_FORMATS else list(dict.fromkeys(q.triple for q in quads))
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         return ox.serialize(items, format=rdf_format, prefixes=SERIALIZE_PREFIXES)

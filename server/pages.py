@@ -44,17 +44,26 @@ def _select(query: str, **bindings: str) -> list[dict[str, dict[str, str]]]:
     ``bindings`` give variables their IRIs as terms (never pasted into the text); the pages' queries are known
     and light, so they run on the workers kept back from ad hoc queries.
     """
-    state = current_app.extensions["minusma-kg"]
     job = QueryJob(query, limit=5000, bindings=tuple(bindings.items()))
+    return run_known(job)["results"]["bindings"]
+
+
+def run_known(job: QueryJob, timeout: float | None = None) -> Any:
+    """The parsed SPARQL JSON answer to one of the server's own light queries (pages, completions, the
+    reconciliation index), run on the workers kept back from ad hoc queries; 503 when none is free or it overruns.
+    An error in our own query is a bug, not the client's fault: it raises."""
+    state = current_app.extensions["minusma-kg"]
     try:
-        outcome = state.engine.run(job, state.config.timeout, reserved=True)
+        outcome = state.engine.run(job, timeout or state.config.timeout, reserved=True)
     except (EngineBusy, WorkerCrashed):
         abort(503, "The server is busy; try again in a moment.")
     except QueryTimeout:
         abort(503, "This page took too long to compute; try again in a moment.")
     if outcome.error:
         raise RuntimeError(outcome.error)
-    return json.loads(outcome.body)["results"]["bindings"]
+    if outcome.truncated:
+        raise RuntimeError(f"the answer to a server query was cut short by the engine's limits: {job.query[:80]}")
+    return json.loads(outcome.body)
 
 
 def resource_iri(local: str) -> str | None:
@@ -76,15 +85,7 @@ _KNOWN = "ASK { { ?iri ?p ?o } UNION { ?s ?p ?iri } }"
 
 
 def _ask(query: str, **bindings: str) -> bool:
-    state = current_app.extensions["minusma-kg"]
-    job = QueryJob(query, bindings=tuple(bindings.items()))
-    try:
-        outcome = state.engine.run(job, state.config.timeout, reserved=True)
-    except (EngineBusy, WorkerCrashed, QueryTimeout):
-        abort(503, "The server is busy; try again in a moment.")
-    if outcome.error:
-        raise RuntimeError(outcome.error)
-    return bool(json.loads(outcome.body)["boolean"])
+    return bool(run_known(QueryJob(query, bindings=tuple(bindings.items())))["boolean"])
 
 
 def short(iri: str) -> str:

@@ -26,7 +26,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from markupsafe import escape
 
 from kg.namespaces import MKG, PREFIXES, RES
-from server.engine import EngineBusy, QueryJob, QueryTimeout, WorkerCrashed
+from server.engine import QueryJob
 from server.matching import Candidate, Entity, Index, normalise, value_matches
 
 blueprint = Blueprint("reconcile", __name__)
@@ -70,17 +70,10 @@ _LOCK = threading.Lock()
 
 
 def _rows(query: str) -> list[dict[str, dict[str, str]]]:
-    state = current_app.extensions["minusma-kg"]
-    job = QueryJob(query, limit=500_000)
-    try:
-        outcome = state.engine.run(job, max(state.config.timeout, 10.0), reserved=True)
-    except (EngineBusy, WorkerCrashed, QueryTimeout):
-        abort(503, "The server is busy; try again in a moment.")
-    if outcome.error:
-        raise RuntimeError(outcome.error)
-    if outcome.truncated:
-        raise RuntimeError("the reconciliation index was cut short by the engine's limits")
-    return json.loads(outcome.body)["results"]["bindings"]
+    from server.pages import run_known
+
+    timeout = max(current_app.extensions["minusma-kg"].config.timeout, 10.0)  # the whole index, once per version
+    return run_known(QueryJob(query, limit=500_000), timeout)["results"]["bindings"]
 
 
 def load_data() -> ReconcileData:

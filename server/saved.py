@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, send_file
 
 from kg.namespaces import PREFIXES
 from kg.queries import load_saved_queries
-from server.engine import EngineBusy, QueryJob, QueryTimeout, WorkerCrashed
+from server.engine import QueryJob
 from server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, Format
 
 blueprint = Blueprint("saved_queries", __name__)
@@ -108,15 +108,10 @@ def completions() -> Response:
     with _lock:
         body = _completions.get(state.version)
     if body is None:
-        job = QueryJob(COMPLETION_QUERY, limit=50_000)
-        try:
-            outcome = state.engine.run(job, state.config.timeout, reserved=True)
-        except (EngineBusy, WorkerCrashed, QueryTimeout):
-            abort(503, "The server is busy; try again in a moment.")
-        if outcome.error:
-            raise RuntimeError(outcome.error)
+        from server.pages import run_known
+
         terms: dict[str, list[list[str]]] = {"classes": [], "properties": [], "resources": []}
-        for row in json.loads(outcome.body)["results"]["bindings"]:
+        for row in run_known(QueryJob(COMPLETION_QUERY, limit=50_000))["results"]["bindings"]:
             terms[row["kind"]["value"]].append([row["iri"]["value"], row.get("label", {}).get("value", "")])
         body = json.dumps(terms, ensure_ascii=False).encode("utf-8")
         with _lock:
