@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from procs import group  # noqa: E402 - benchmarks/procs.py, beside this script
+from procs import group, stats  # noqa: E402 - benchmarks/procs.py, beside this script
 
 from kg.build import build  # noqa: E402 - after the sys.path line
 from kg.publish import NQUADS, publish_to_store  # noqa: E402
@@ -66,16 +66,9 @@ def tree_ticks(root: int) -> int:
     """CPU ticks (user + system) used so far by ``root`` and all its descendants alive now, from /proc."""
     children: dict[int, list[int]] = {}
     ticks: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        ticks[int(entry)] = int(fields[11]) + int(fields[12])
+    for pid, fields in stats():
+        children.setdefault(int(fields[1]), []).append(pid)
+        ticks[pid] = int(fields[11]) + int(fields[12])
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()

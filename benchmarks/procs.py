@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 
-def group(pgid: int, width: int = 100) -> list[str]:
-    """The live processes of group ``pgid``, as "pid command" (the command cut to ``width`` characters)."""
-    found = []
+def stats() -> Iterator[tuple[int, list[bytes]]]:
+    """Each live process's pid and the fields of /proc/PID/stat after the command (state, ppid, pgrp, ...)."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
+                yield int(entry), fh.read().rsplit(b")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+
+
+def group(pgid: int, width: int = 100) -> list[str]:
+    """The live processes of group ``pgid``, as "pid command" (the command cut to ``width`` characters)."""
+    found = []
+    for pid, fields in stats():
+        entry = str(pid)
+        try:
             if int(fields[2]) != pgid or fields[0] == b"Z":
                 continue
             with open(f"/proc/{entry}/cmdline", "rb") as fh:
