@@ -16,7 +16,7 @@ from kg import paths
 from kg.annotations import AnnotationErrors, EntityDecl
 from kg.assemble import assemble
 from kg.names import COLUMNS, NameDecl, read_all_names, read_names
-from kg.namespaces import GRAPH, MKG, RES, names_graph
+from kg.namespaces import ENTITIES_GRAPH, GRAPH, MKG, RES, names_graph
 
 HEADER = "\t".join(COLUMNS) + "\n"
 TWO = "https://example.org/a https://example.org/b"
@@ -173,8 +173,10 @@ def test_search_finds_the_mission_by_its_french_name(client, names: list[NameDec
 
 def test_workspace_copy_keeps_names(workspace: Path) -> None:
     assert sorted(p.name for p in (workspace / "names").iterdir()) == sorted(p.name for p in paths.NAMES_DIR.iterdir())
-    shutil.rmtree(workspace / "names")  # the directory is optional: a corpus without it still builds
-    assert assemble(workspace / "articles", workspace / "entities.yaml").dataset is not None
+    shutil.rmtree(workspace / "names")  # the directory is optional: a corpus without it still builds, unnamed
+    ds = assemble(workspace / "articles", workspace / "entities.yaml").dataset
+    assert len(ds.graph(ENTITIES_GRAPH)) > 0
+    assert not [g.identifier for g in ds.graphs() if str(g.identifier).startswith(str(names_graph(""))) and len(g)]
 
 
 def test_an_article_in_another_language_tags_its_title_and_its_entities_names_with_it(workspace: Path) -> None:
