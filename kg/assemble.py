@@ -9,6 +9,7 @@ unresolved claim with its words, and a warning names its file and line.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -116,12 +117,19 @@ class Assembly:
 
 
 def _where(file: str | Path, line: int) -> str:
+    return f"{_shown_path(str(file))}:{line}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _shown_path(file: str) -> str:
+    """The file as a curator sees it (relative to the project when inside it); cached: resolving costs a syscall
+    per path component, and every stated triple names its file."""
     path = Path(file)
     try:
         path = path.resolve().relative_to(paths.ROOT)
     except ValueError:
         pass
-    return f"{path.as_posix()}:{line}"
+    return path.as_posix()
 
 
 @dataclass

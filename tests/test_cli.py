@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
+from tests.commands import console_script
 from tests.test_publish import fake_checkout, snapshot
 
 
@@ -50,8 +51,7 @@ def test_each_subcommand_explains_itself(command, capsys):
 
 
 def test_the_installed_console_script_runs():
-    exe = shutil.which("minusma-kg")
-    assert exe, "minusma-kg is not on PATH: install the project (pip install -e .)"
+    exe = console_script()
     done = subprocess.run([exe, "--help"], capture_output=True, text=True, check=True)  # noqa: S603 (our own script)
     assert "build" in done.stdout and "validate" in done.stdout
 
@@ -105,8 +105,7 @@ def test_serve_runs_the_production_server_on_loopback(built, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    exe = shutil.which("minusma-kg")
-    assert exe
+    exe = console_script()
     proc = subprocess.Popen([exe, "serve", "--data", str(built.out), "--port", str(port), "--processes", "1"],  # noqa: S603
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:

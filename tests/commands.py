@@ -1,0 +1,22 @@
+"""The project's installed commands, found beside the running interpreter so tests pass without an activated venv."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+
+def console_script(name: str = "minusma-kg") -> str:
+    """The path of an installed console script: the one installed with this interpreter, else the one on PATH.
+
+    A venv's scripts sit next to its ``python``; running the tests as ``.venv/bin/python -m pytest`` without
+    activating the venv leaves them off PATH, and a script found on PATH could belong to another install.
+    """
+    beside = Path(sys.executable).with_name(name)
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        raise FileNotFoundError(f"{name} is not installed beside {sys.executable} nor on PATH: pip install -e '.[test]'")
+    return found
