@@ -106,30 +106,49 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         allowed_services=tuple(args.allow_service) if args.allow_service else None,
         cors_origins=tuple(args.cors_origin) if args.cors_origin else None,
-        store=args.store,
+        store=_store_url(args),
         base_url=args.base_url,
     )
     if config.store:
-        print(f"Queries are answered by the store at {config.store}", flush=True)
+        print(f"Queries are answered by the store at {config.store.split('?')[0]}", flush=True)
     print(f"SPARQL endpoint: http://{args.host}:{args.port}/sparql", flush=True)
     print(f"Query page:      http://{args.host}:{args.port}/   (Ctrl-C to stop)", flush=True)
     serve(config, args.host, args.port, processes=args.processes, threads=args.threads)
     return 0
 
 
-def _cmd_publish(args: argparse.Namespace) -> int:
-    from kg.publish import publish_to_store
+def _store_url(args: argparse.Namespace) -> str | None:
+    """--store, naming the graph that holds the union when --store-union-graph is given (a Virtuoso store)."""
+    store = args.store if args.store is not None else os.environ.get("MINUSMA_KG_STORE")
+    if not store or args.store_union_graph is None:
+        return args.store
+    from kg.graph_store import store_query_url
 
+    return store_query_url(store, args.store_union_graph)
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from kg.graph_store import PASSWORD_ENV, Credentials, publish_to_store
+
+    credentials = None
+    if args.user is not None:
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            print(f"--user {args.user} needs the password in the environment variable {PASSWORD_ENV}", file=sys.stderr)
+            return 1
+        credentials = Credentials(args.user, password)
     found = built_dataset(args.data)
     if found is None:
         return 1
     try:
-        sent = publish_to_store(found.nquads, args.to)
-    except OSError as exc:
+        sent = publish_to_store(found.nquads, args.to, store=found.store, union_graph=args.union_graph,
+                                credentials=credentials, chunk_triples=args.chunk_triples)  # fmt: skip
+    except (OSError, ValueError) as exc:
         print(f"Could not publish to {args.to}: {exc}", file=sys.stderr)
         return 1
+    union = f"(the union, in {args.union_graph})" if args.union_graph else "(default graph: the union)"
     for graph, n in sent.items():
-        print(f"  {graph or '(default graph: the union)':<60} {n:>7} triples")
+        print(f"  {graph or union:<60} {n:>7} triples")
     print(f"Published {len(sent) - 1} named graphs and their union to {args.to}")
     return 0
 
@@ -372,8 +391,13 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--result-limit", type=int, default=None, help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)")
     sv.add_argument("--allow-service", action="append", metavar="IRI", help="a SERVICE IRI queries may call (repeatable)")
     sv.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="an origin allowed by CORS (repeatable; default *)")
+    from kg.graph_store import CHUNK_TRIPLES, UNION_GRAPH
+
     sv.add_argument("--store", default=None, metavar="URL",
                     help="answer queries with this external SPARQL query endpoint (MINUSMA_KG_STORE)")
+    sv.add_argument("--store-union-graph", nargs="?", const=UNION_GRAPH, default=None, metavar="IRI",
+                    help="the store (Virtuoso) holds the union in this named graph (publish --union-graph): queries "
+                    "see it as their default graph, and GRAPH ?g does not see it (default IRI: %(const)s)")  # fmt: skip
     sv.add_argument("--base-url", metavar="URL", help="public URL; the endpoint is URL/sparql (MINUSMA_KG_BASE_URL)")
     sv.set_defaults(func=_cmd_serve)
 
@@ -381,10 +405,19 @@ def parser() -> argparse.ArgumentParser:
         "publish",
         help="load the dataset into a SPARQL Graph Store Protocol store",
         description="PUT every named graph of the built dataset, and their union as the default graph, into a SPARQL "
-        "1.1 Graph Store Protocol endpoint (Oxigraph server: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data).",
+        "1.1 Graph Store Protocol endpoint (Oxigraph server: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data; "
+        "Virtuoso: http://HOST:8890/sparql-graph-crud-auth with --user and --union-graph; see docs/stores.md).",
     )
     pb.add_argument("--to", required=True, metavar="URL", help="the store's Graph Store Protocol endpoint")
     pb.add_argument("--data", default=None, metavar="DIR", help=DATA_HELP)
+    pb.add_argument("--user", default=None, metavar="NAME",
+                    help="log in to the store as NAME (HTTP Digest or Basic); the password is read from the "
+                    "environment variable MINUSMA_KG_STORE_PASSWORD")  # fmt: skip
+    pb.add_argument("--union-graph", nargs="?", const=UNION_GRAPH, default=None, metavar="IRI",
+                    help="put the union into this named graph, for a store without a default graph (Virtuoso; "
+                    "default IRI: %(const)s); serve with --store-union-graph")  # fmt: skip
+    pb.add_argument("--chunk-triples", type=int, default=CHUNK_TRIPLES, metavar="N",
+                    help="most triples per request; larger graphs are appended in parts (default: %(default)s)")
     pb.set_defaults(func=_cmd_publish)
 
     q = sub.add_parser(

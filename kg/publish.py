@@ -182,47 +182,6 @@ def write_info(directory: Path, info: dict) -> None:
     (directory / INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
-def _put(url: str, body: bytes, content_type: str, timeout: float) -> int:
-    import urllib.request
-
-    req = urllib.request.Request(url, data=body, method="PUT", headers={"Content-Type": content_type})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status
-
-
-def publish_to_store(nquads: Path, gsp_url: str, timeout: float = 60.0) -> dict[str, int]:
-    """Load the dataset into a SPARQL 1.1 Graph Store Protocol store, graph by graph (PUT replaces each).
-
-    The store's default graph receives the union of all graphs, each triple once, so that it answers
-    queries without GRAPH as this project's own endpoint does.
-
-    Returns:
-        Triples sent per graph ("" for the default graph).
-    """
-    import urllib.parse
-
-    import pyoxigraph as ox
-
-    graphs: dict[str, list[ox.Triple]] = {}
-    union: set[ox.Triple] = set()
-    with nquads.open("rb") as fh:
-        for q in ox.parse(fh, format=ox.RdfFormat.N_QUADS):
-            t = ox.Triple(q.subject, q.predicate, q.object)
-            graphs.setdefault(q.graph_name.value, []).append(t)
-            union.add(t)
-    sep = "&" if "?" in gsp_url else "?"
-    sent: dict[str, int] = {}
-    for name, triples in sorted(graphs.items()):
-        url = f"{gsp_url}{sep}graph={urllib.parse.quote(name, safe='')}"
-        _put(url, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), "application/n-triples", timeout)
-        sent[name] = len(triples)
-    _put(f"{gsp_url}{sep}default", ox.serialize(sorted(union, key=str), format=ox.RdfFormat.N_TRIPLES),
-         "application/n-triples", timeout)  # fmt: skip
-    sent[""] = len(union)
-    log.info("published %d graphs to %s", len(graphs), gsp_url)
-    return sent
-
-
 def ontology_html(ontology: Path) -> str:
     """Human-readable documentation of the ontology (pyLODE): one self-contained page, an anchor per term."""
     from pylode import OntPub

@@ -387,9 +387,11 @@ _RELATED_DATES = (
     f"?claim <{MKG.dateValue}> ?value . OPTIONAL {{ ?claim <{MKG.dateValueEnd}> ?end }} "
     f"OPTIONAL {{ ?claim <{MKG.datePrecision}> ?precision }} OPTIONAL {{ ?claim <{MKG.earliest}> ?from }} }} LIMIT 2000"
 )
+#: Each path starts from a bound subject (one step first): Virtuoso refuses a transitive path with both ends open.
 _HIERARCHY = (
     "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?sub ?sup WHERE { "
-    "{ ?sub rdfs:subPropertyOf+ ?sup } UNION { ?sub rdfs:subClassOf+ ?sup } FILTER(isIRI(?sub) && isIRI(?sup) "
+    "{ ?sub rdfs:subPropertyOf ?p1 . ?sub rdfs:subPropertyOf+ ?sup } UNION "
+    "{ ?sub rdfs:subClassOf ?c1 . ?sub rdfs:subClassOf+ ?sup } FILTER(isIRI(?sub) && isIRI(?sup) "
     "&& ?sub != ?sup) }"
 )
 
