@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -525,6 +525,7 @@ def assemble(
     entities_file: Path = paths.ENTITIES,
     ontology_file: Path = paths.ONTOLOGY,
     extra_articles: Sequence[Path] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> Assembly:
     """The asserted dataset: ontology, entities, one graph per article, Wikidata links, external facts.
 
@@ -554,7 +555,9 @@ def assemble(
         declared[e.id] = e
     ctx = _Context(ds, Vocabulary.from_graph(ontology), declared, {short_id(a): a for a in articles}, errors)
     _add_entities(ctx)
-    for article in articles:
+    for n, article in enumerate(articles, start=1):
+        if progress is not None:  # "article n of N" on a terminal (kg.progress)
+            progress(n, len(articles))
         try:
             _add_article(ctx, article)
         except AnnotationError as exc:

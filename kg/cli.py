@@ -21,9 +21,11 @@ from kg.errors import NotABuildError, UnsafeOutputDirError
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from kg.build import build
+    from kg.progress import BuildProgress
 
     try:
-        result = build(Path(args.out))
+        with BuildProgress() as progress:  # on stderr, and only when it is a terminal
+            result = build(Path(args.out), progress=progress)
     except UnsafeOutputDirError as exc:
         print(exc, file=sys.stderr)
         return 1

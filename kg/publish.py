@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import itertools
 import json
 import logging
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, Node, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import UnsafeOutputDirError
-from kg.namespaces import bind_prefixes
+from kg.namespaces import PREFIXES
 from kg.store import STORE, manifest, write_store
 
 log = logging.getLogger(__name__)
@@ -37,27 +42,93 @@ FORMAT_VERSION = 1
 STAGING_MARKER = ".minusma-kg-staging"
 
 
-def sorted_nquads(ds: Dataset) -> str:
-    """N-Quads with lines sorted, so two builds of the same input are byte-identical."""
-    text = ds.serialize(format="nquads")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "\n".join(lines) + "\n"
+@dataclass(frozen=True)
+class Dump:
+    """The dataset serialised once, as bytes: every published file, the digest and the store are derived from it.
+
+    Bytes rather than parsed quads: a million quads held as Python objects took more memory than the build may use.
+    """
+
+    #: Sorted, duplicate-free N-Quads: two builds of the same input give the same bytes.
+    nquads: bytes
+    #: TriG, graph by graph in IRI order, each graph's triples in the order of their N-Quads lines.
+    trig: bytes
+    #: The union of the graphs, each triple once, sorted as N-Triples: the store's default graph.
+    union: bytes
+    #: The union as Turtle.
+    turtle: bytes
+
+    @property
+    def sha256(self) -> str:
+        """The digest of the N-Quads, recorded in build-info.json (``dataset_sha256``)."""
+        return hashlib.sha256(self.nquads).hexdigest()
 
 
-def union_graph(ds: Dataset) -> Graph:
-    g = bind_prefixes(Graph())
-    for ctx in ds.graphs():
-        for t in ctx:
-            g.add(t)
-    return g
+def _to_oxigraph(ds: Dataset) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Iterator[ox.Quad]]]:
+    """Each graph of ``ds`` (its name, its quads) as pyoxigraph terms; each term converted once.
+
+    Blank nodes keep their rdflib labels (the ontology's lists are labelled canonically by
+    :func:`kg.assemble.load_ontology`), so that two builds label them alike.
+    """
+    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = cache.get(node)
+        if found is None:
+            if isinstance(node, URIRef):
+                found = ox.NamedNode(str(node))
+            elif isinstance(node, BNode):
+                found = ox.BlankNode(str(node))
+            elif isinstance(node, Literal):
+                datatype = ox.NamedNode(str(node.datatype)) if node.datatype and not node.language else None
+                found = ox.Literal(str(node), language=node.language or None, datatype=datatype)
+            else:
+                raise TypeError(f"not an RDF term: {node!r}")
+            cache[node] = found
+        return found
+
+    for graph in ds.graphs():
+        name = ox.DefaultGraph() if graph.identifier == DATASET_DEFAULT_GRAPH_ID else term(graph.identifier)
+        yield name, (ox.Quad(term(s), term(p), term(o), name) for s, p, o in graph)  # type: ignore[arg-type]
 
 
-def write_dataset(ds: Dataset, directory: Path) -> None:
+def _lines(lines: list[bytes]) -> bytes:
+    return b"".join(line + b"\n" for line in lines)
+
+
+def dump(ds: Dataset) -> Dump:
+    """Serialise ``ds`` once, sorted, with pyoxigraph: rdflib's serialisers took minutes at a few thousand articles.
+
+    Each graph is written as N-Quads and its lines sorted (UTF-8 bytes sort as their code points, so this is the
+    order of sorted text); all the lines sorted are the N-Quads dump, and each line without its graph name is a
+    triple of the union. TriG and Turtle are written from those lines, parsed back one graph at a time.
+    """
+    graphs: dict[str, list[bytes]] = {}
+    triples: set[bytes] = set()
+    for name, quads in _to_oxigraph(ds):
+        lines = sorted(set(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines()))
+        if not lines:
+            continue
+        # a line is "S P O G ." (" ." alone in the default graph), and every line of this graph ends alike
+        suffix = b" ." if isinstance(name, ox.DefaultGraph) else f" {name} .".encode()
+        triples.update(line[: -len(suffix)] for line in lines)
+        graphs["" if isinstance(name, ox.DefaultGraph) else str(name)] = lines
+    nquads = _lines(sorted(line for lines in graphs.values() for line in lines))
+    union = b"".join(t + b" .\n" for t in sorted(triples))
+    in_order = (ox.parse(_lines(graphs[g]), format=ox.RdfFormat.N_QUADS) for g in sorted(graphs))
+    trig = ox.serialize(itertools.chain.from_iterable(in_order), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    turtle = ox.serialize(ox.parse(union, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return Dump(nquads, trig, union, turtle)
+
+
+def write_dataset(data: Dump | Dataset, directory: Path) -> None:
     """Write every published form of the dataset into ``directory`` (which exists), and the store the server opens."""
-    (directory / TRIG).write_text(ds.serialize(format="trig"), encoding="utf-8")
-    (directory / NQUADS).write_text(sorted_nquads(ds), encoding="utf-8")
-    (directory / TURTLE).write_text(union_graph(ds).serialize(format="turtle"), encoding="utf-8")
-    write_store(directory / NQUADS, directory / STORE)
+    if isinstance(data, Dataset):
+        data = dump(data)
+    (directory / NQUADS).write_bytes(data.nquads)
+    (directory / TRIG).write_bytes(data.trig)
+    (directory / TURTLE).write_bytes(data.turtle)
+    write_store(directory / NQUADS, directory / STORE, data.union)
 
 
 def _read_info(directory: Path) -> dict | None:

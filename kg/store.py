@@ -38,12 +38,19 @@ def load_in_memory(nquads: Path) -> ox.Store:
     return store
 
 
-def write_store(nquads: Path, directory: Path) -> None:
-    """Write the on-disk store of ``nquads`` into ``directory`` (new), compacted, for read-only opening."""
+def write_store(nquads: Path, directory: Path, union: bytes | None = None) -> None:
+    """Write the on-disk store of ``nquads`` into ``directory`` (new), compacted, for read-only opening.
+
+    ``union`` is the distinct triples of ``nquads`` as N-Triples when the caller has them already (the build does,
+    for the Turtle dump): reading them back out of the store took longer than loading it.
+    """
     store = ox.Store(str(directory))
     with nquads.open("rb") as fh:
         store.bulk_load(fh, ox.RdfFormat.N_QUADS)
-    _add_union(store)
+    if union is None:
+        _add_union(store)
+    else:  # N-Triples land in the default graph
+        store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
     store.flush()
     store.optimize()
     del store  # closes the database, so its files are complete before the build is published
