@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
@@ -27,17 +28,20 @@ from kg.publish import (
     REPORT,
     VOID_FILE,
     check_replaceable,
+    dump,
     ontology_html,
     publish_atomically,
-    sorted_nquads,
     write_dataset,
     write_info,
 )  # fmt: skip
-from kg.reason import infer
+from kg.reason import infer_triples, union_triples
 from kg.stats import Stats, compute
-from kg.validate import ValidationReport, asserted_union, validate_dataset
+from kg.validate import ValidationReport, validate_dataset
 from kg.void import describe_dataset
 from kg.wikidata_mappings import add_wikidata_mappings
+
+if TYPE_CHECKING:
+    from kg.progress import BuildProgress
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +62,13 @@ class BuildResult:
 
 
 @contextmanager
-def _timed(timings: dict[str, float] | None, stage: str) -> Iterator[None]:
-    """Add the wall time of the block to ``timings[stage]``, so a scale run can tell which stage grows."""
+def _timed(
+    timings: dict[str, float] | None, stage: str, progress: BuildProgress | None = None, label: str | None = None
+) -> Iterator[None]:
+    """Add the wall time of the block to ``timings[stage]``, so a scale run can tell which stage grows; and say on a
+    terminal which stage runs (``label``, by default the stage's name)."""
+    if progress is not None:
+        progress.stage(label or stage)
     start = time.perf_counter()
     try:
         yield
@@ -79,15 +88,16 @@ class Sources:
 
 
 def check(
-    sources: Sources = Sources(), timings: dict[str, float] | None = None
+    sources: Sources = Sources(), timings: dict[str, float] | None = None, progress: BuildProgress | None = None
 ) -> tuple[Assembly | None, ValidationReport | None, list[str]]:
     """Assemble and validate; the annotation errors or the shape report say what is wrong."""
+    articles = progress.article if progress is not None else None
     try:
-        with _timed(timings, "assemble"):
-            assembly = assemble(sources.articles_dir, sources.entities_file, sources.ontology_file)
+        with _timed(timings, "assemble", progress):
+            assembly = assemble(sources.articles_dir, sources.entities_file, sources.ontology_file, progress=articles)
     except AnnotationErrors as exc:
         return None, None, [str(e) for e in exc.errors]
-    with _timed(timings, "shacl"):
+    with _timed(timings, "shacl", progress):
         report = validate_dataset(assembly.dataset, assembly.origins, sources.shapes_file)
     return assembly, report, []
 
@@ -98,10 +108,8 @@ def reason_into(ds: Dataset) -> list[str]:
     The Wikidata links stay out of the reasoner's input: owl:sameAs would copy every fact onto the Wikidata
     IRIs, which is valid but neither new nor useful, and would double the inferred graph.
     """
-    inference = infer(asserted_union(ds, exclude=(INFERRED_GRAPH, LINKS_GRAPH)))
-    target = ds.graph(INFERRED_GRAPH)
-    for t in inference.graph:
-        target.add(t)
+    excluded = (INFERRED_GRAPH, LINKS_GRAPH)
+    inference = infer_triples(lambda: union_triples(ds, excluded), into=ds.graph(INFERRED_GRAPH))
     return [f"inconsistent: {m}" for m in inference.inconsistencies]
 
 
@@ -131,15 +139,19 @@ def is_current(out: Path, sources: Sources = Sources()) -> bool:
     return (out / NQUADS).exists() and info.get("sources_sha256") == sources_digest(sources)
 
 
-def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildResult:
+def build(
+    out: Path = paths.DEFAULT_OUT, sources: Sources = Sources(), progress: BuildProgress | None = None
+) -> BuildResult:
     """Build and publish into ``out``; on any failure ``out`` keeps its last good content.
+
+    ``progress`` hears of each stage and article (``minusma-kg build`` shows them on a terminal).
 
     Raises:
         UnsafeOutputDirError: ``out`` holds something other than a previous build; checked first, so refusing is quick.
     """
     check_replaceable(out.resolve())
     timings: dict[str, float] = {}
-    assembly, report, errors = check(sources, timings)
+    assembly, report, errors = check(sources, timings, progress)
     if errors or assembly is None or report is None:
         return BuildResult(False, out, errors=errors, timings=timings)
     warnings = assembly.warnings
@@ -147,29 +159,29 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
         violations = [str(v) for v in report.violations]
         return BuildResult(False, out, report=report, errors=violations, warnings=warnings, timings=timings)
     ds = assembly.dataset
-    with _timed(timings, "reasoning"):
+    with _timed(timings, "reasoning", progress):
         inconsistencies = reason_into(ds)
     if inconsistencies:
         return BuildResult(False, out, report=report, errors=inconsistencies, warnings=warnings, timings=timings)
-    with _timed(timings, "assemble"):  # two more graphs of their own, added after reasoning
+    with _timed(timings, "assemble", progress, "examples and Wikidata mappings"):  # two more graphs, after reasoning
         add_examples(ds)  # the saved queries as SPARQL examples, a graph of their own (not reasoned over)
         mapping_errors = add_wikidata_mappings(ds, sources.entities_file.parent / "wikidata")  # SKOS to Wikidata
     if mapping_errors:
         return BuildResult(False, out, report=report, errors=mapping_errors, warnings=warnings, timings=timings)
-    with _timed(timings, "stats"):
+    with _timed(timings, "stats", progress):
         stats = compute(ds)
-    with _timed(timings, "serialisation"):
-        nquads = sorted_nquads(ds)
+    with _timed(timings, "serialisation", progress):
+        dumped = dump(ds)  # once: the digest, every published file and the store come from it
     info = {
         "generator": GENERATOR,
         "format_version": FORMAT_VERSION,
         "version": __version__,
-        "dataset_sha256": hashlib.sha256(nquads.encode("utf-8")).hexdigest(),
+        "dataset_sha256": dumped.sha256,
         "sources_sha256": sources_digest(sources),
         "stats": stats.to_json(),
     }
 
-    with _timed(timings, "docs"):
+    with _timed(timings, "docs", progress):
         articles = sorted(
             {s for s, _, _, _ in ds.quads((None, RDF.type, MKG.NewsArticle, None)) if isinstance(s, URIRef)}
         )
@@ -177,9 +189,9 @@ def build(out: Path = paths.DEFAULT_OUT, sources: Sources = Sources()) -> BuildR
         metadata = describe_dataset(stats, articles, links, ds)
 
     def write(directory: Path) -> None:
-        with _timed(timings, "serialisation"):
-            write_dataset(ds, directory)
-        with _timed(timings, "docs"):
+        with _timed(timings, "serialisation", progress, "writing the files and the store"):
+            write_dataset(dumped, directory)
+        with _timed(timings, "docs", progress, "writing the documentation"):
             metadata.serialize(directory / VOID_FILE, format="turtle")
             (directory / ONTOLOGY_HTML).write_text(ontology_html(sources.ontology_file), encoding="utf-8")
             bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
