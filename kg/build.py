@@ -186,7 +186,7 @@ def build(
             {s for s, _, _, _ in ds.quads((None, RDF.type, MKG.NewsArticle, None)) if isinstance(s, URIRef)}
         )
         links = len(ds.graph(LINKS_GRAPH))
-        metadata = describe_dataset(stats, articles, links, ds)
+        metadata = describe_dataset(stats, articles, links, dumped.union)
 
     def write(directory: Path) -> None:
         with _timed(timings, "serialisation", progress, "writing the files and the store"):

@@ -283,6 +283,12 @@ def test_void_has_dates_publisher_sources_and_gzipped_dumps(void, articles):
     assert len(gz) == 3
 
 
+def test_the_dataset_description_counts_the_articles_it_was_built_from(void, articles):
+    """Regression: the description said "five news articles" whatever the corpus held."""
+    text = str(void.value(RES["dataset"], DCTERMS.description))
+    assert f" {len(articles)} news article" in text
+
+
 def test_the_service_description_counts_the_default_graph_and_links_to_the_void(client, quads):
     from server.service_description import SD
 
