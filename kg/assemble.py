@@ -8,6 +8,7 @@ unresolved claim with its words, and a warning names its file and line.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import hashlib
@@ -125,10 +126,8 @@ def _shown_path(file: str) -> str:
     """The file as a curator sees it (relative to the project when inside it); cached: resolving costs a syscall
     per path component, and every stated triple names its file."""
     path = Path(file)
-    try:
+    with contextlib.suppress(ValueError):  # outside the project: shown as given
         path = path.resolve().relative_to(paths.ROOT)
-    except ValueError:
-        pass
     return path.as_posix()
 
 

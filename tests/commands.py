@@ -18,5 +18,5 @@ def console_script(name: str = "minusma-kg") -> str:
         return str(beside)
     found = shutil.which(name)
     if found is None:
-        raise FileNotFoundError(f"{name} is not installed beside {sys.executable} nor on PATH: pip install -e '.[test]'")
+        raise FileNotFoundError(f"{name} is neither beside {sys.executable} nor on PATH: pip install -e '.[test]'")
     return found
