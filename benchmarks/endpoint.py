@@ -1,15 +1,25 @@
 """Throughput and latency of the minusma-kg endpoint against Oxigraph's own server, on the same data.
 
-Both servers run on 127.0.0.1; the same client (this script: threads with keep-alive connections) sends the same
-mix of saved queries to each, in alternating rounds, so both are measured side by side under the same machine load.
+Three servers run on 127.0.0.1 over the same build: ``oxigraph serve`` in memory (the dataset loaded through the
+Graph Store Protocol, every graph and their union as default graph), ``oxigraph serve`` on disk (a copy of the
+build's own store, ``minusma-kg.oxigraph/``, whose default graph is the same materialised union) and
+``minusma-kg serve``. The same client, Debian's ``wrk`` (compiled, so it is not the bottleneck; its CPU is
+reported) driven by ``benchmarks/endpoint.lua``, sends each the saved queries (the local ones) by POST, in two mixes:
 
-    python benchmarks/endpoint.py [--seconds 8] [--concurrency 8] [--rounds 3] [--keep]
+- repeated: the same texts again and again; this endpoint answers most from its result cache, so these figures
+  measure the cache and the HTTP layer, and are reported apart;
+- unique: each request ends with a distinct SPARQL comment, so no cache can answer it: every one is query work.
 
-It prints requests/s (answers of any status, and 200 answers alone), p50 and p99 latency of the 200 answers for
-each server, its answers other than 200 by status, and our 200 answers/s as a share of Oxigraph's; then the CPU
-each server and the client used (and what the rest of the machine used meanwhile, which says how noisy the run
-was), and a summary of each server's log (--keep keeps the logs).
-Linux only (it reads /proc).
+For each corpus size, mix and number of connections the servers take turns (interleaved rounds, so a noisy
+moment hits all of them), and the table gives the median over the rounds of the 2xx answers/s, p50 and p99
+latency (wrk's, over every answer), the answers other than 2xx, and our rate as a share of each Oxigraph's.
+
+    python benchmarks/endpoint.py [--sizes 5,2000] [--clients 8,32] [--seconds 5] [--rounds 3] [--keep]
+
+A size other than the real corpus's is a synthetic build made by ``benchmarks/synthetic_build.py``
+(``make_build``), copies of the real build's quads. Every client comes from 127.0.0.1, so this endpoint runs with
+its per-client bound off (MINUSMA_KG_PER_CLIENT=0; Oxigraph has none) and a row limit Oxigraph does not have
+raised out of the way. Linux only (it reads /proc); needs ``wrk`` (``apt-get install wrk``).
 """
 
 from __future__ import annotations
@@ -17,30 +27,39 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import json
 import os
 import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from procs import group, stats  # noqa: E402 - benchmarks/procs.py, beside this script
 
 from kg.build import build  # noqa: E402 - after the sys.path line
-from kg.publish import NQUADS, publish_to_store  # noqa: E402
+from kg.graph_store import publish_to_store  # noqa: E402
+from kg.namespaces import article_graph  # noqa: E402
+from kg.publish import NQUADS  # noqa: E402
 from kg.queries import load_saved_queries  # noqa: E402
+from kg.store import STORE  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
+SCRIPT = HERE / "endpoint.lua"
+MIXES = ("repeated", "unique")
+OX_MEM, OX_DISK, OURS = "oxigraph serve, in memory", "oxigraph serve, on disk", "minusma-kg serve"
+BASELINE = "minusma-kg serve, baseline"
 
 
 def free_port() -> int:
@@ -62,19 +81,25 @@ def wait_for(port: int, path: str, seconds: float = 60) -> None:
     raise RuntimeError(f"nothing answered on port {port}")
 
 
-def tree_ticks(root: int) -> int:
-    """CPU ticks (user + system) used so far by ``root`` and all its descendants alive now, from /proc."""
+def tree_ticks(root: int) -> tuple[int, int]:
+    """CPU ticks (user + system) used so far by ``root`` and its descendants alive now, from /proc: those of the
+    root and its children (for ``minusma-kg serve``: the supervisor and the HTTP processes), and those of the
+    deeper ones (the query workers each HTTP process starts)."""
     children: dict[int, list[int]] = {}
     ticks: dict[int, int] = {}
     for pid, fields in stats():
         children.setdefault(int(fields[1]), []).append(pid)
         ticks[pid] = int(fields[11]) + int(fields[12])
-    total, todo = 0, [root]
+    front = deep = 0
+    todo = [(root, 0)]
     while todo:
-        pid = todo.pop()
-        total += ticks.get(pid, 0)
-        todo.extend(children.get(pid, ()))
-    return total
+        pid, depth = todo.pop()
+        if depth < 2:
+            front += ticks.get(pid, 0)
+        else:
+            deep += ticks.get(pid, 0)
+        todo.extend((child, depth + 1) for child in children.get(pid, ()))
+    return front, deep
 
 
 def machine_ticks() -> int:
@@ -84,66 +109,10 @@ def machine_ticks() -> int:
     return sum(values[:8]) - values[3] - values[4]
 
 
-def self_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+def children_cpu() -> float:
+    """CPU seconds of this script's waited-for children: the finished wrk runs (the servers are still running)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def run_load(
-    port: int, path: str, queries: list[str], seconds: float, concurrency: int
-) -> tuple[int, list[float], Counter]:
-    """Send queries round-robin from ``concurrency`` threads for ``seconds``.
-
-    Returns (answers of any status, latencies of the 200 answers, the other answers by status or exception).
-    """
-    latencies: list[float] = []
-    errors: Counter = Counter()
-    done = 0
-    lock = threading.Lock()
-    stop = time.time() + seconds
-
-    def worker(offset: int) -> None:
-        nonlocal done
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        i = offset
-        mine: list[float] = []
-        bad: Counter = Counter()
-        answered = 0
-        while time.time() < stop:
-            body = urllib.parse.urlencode({"query": queries[i % len(queries)]})
-            start = time.perf_counter()
-            try:
-                conn.request("POST", path, body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": "application/sparql-results+json, text/turtle;q=0.9"})  # fmt: skip
-                resp = conn.getresponse()
-                resp.read()
-                answered += 1
-                if resp.status == 200:
-                    mine.append(time.perf_counter() - start)
-                else:
-                    bad[resp.status] += 1
-            except (OSError, http.client.HTTPException) as exc:
-                bad[type(exc).__name__] += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            i += 1
-        with lock:
-            latencies.extend(mine)
-            errors.update(bad)
-            done += answered
-
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return done, latencies, errors
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
 
 
 def log_summary(log: Path) -> list[str]:
@@ -190,101 +159,175 @@ def stop_all(procs: list[subprocess.Popen]) -> list[str]:
     return left
 
 
+def run_wrk(url: str, bodies: Path, mode: str, seconds: int, clients: int, threads: int) -> dict[str, float]:
+    """One wrk run; what endpoint.lua's done() printed (requests, status and socket errors, latencies in ms)."""
+    cmd = ["wrk", "-t", str(min(threads, clients)), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "30s",
+           "-s", str(SCRIPT), url, "--", str(bodies), mode]  # fmt: skip
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60)  # noqa: S603
+    line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no result:\n{out.stdout}\n{out.stderr}")
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def warm_up(url: str, queries: list) -> None:
+    """Send each query once and wait for its answer, however long it takes (wrk gives up after 30 s)."""
+    parts = urllib.parse.urlsplit(url)
+    for q in queries:
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+        conn.request("POST", parts.path, body=urllib.parse.urlencode({"query": q.text}), headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json, text/turtle;q=0.9"})  # fmt: skip
+        conn.getresponse().read()
+        conn.close()
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:>6.2f}x" if b else f"{'-':>7}"
+
+
+def corpus_size(build_dir: Path) -> int:
+    """Articles in a build: its article graphs (build-info's statistics), whose IRIs :func:`article_graph` makes."""
+    info = json.loads((build_dir / "build-info.json").read_text(encoding="utf-8"))
+    prefix = str(article_graph("0")).removesuffix("0")
+    return sum(1 for g in info["stats"]["triples_per_graph"] if g.startswith(prefix))
+
+
+def prepare(size: int, work: Path, real: Path) -> Path:
+    """The build directory of ``size`` articles: the real build, or a synthetic one made from its quads (kept in
+    ``work``: one made earlier there is used again)."""
+    if size == corpus_size(real):
+        return real
+    dest = work / f"data-{size}"
+    if (dest / "build-info.json").exists() and corpus_size(dest) == size:
+        return dest
+    if not (HERE / "synthetic_build.py").exists():
+        raise SystemExit(f"--sizes {size}: benchmarks/synthetic_build.py (make_build) is needed for synthetic corpora")
+    from synthetic_build import make_build  # benchmarks/synthetic_build.py, beside this script
+
+    make_build(size, dest, source=real)
+    return dest
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seconds", type=float, default=8.0, help="length of each measured round per server")
-    ap.add_argument("--concurrency", type=int, default=8, help="concurrent client connections")
-    ap.add_argument("--rounds", type=int, default=3, help="alternating rounds per server")
-    ap.add_argument("--workers", type=int, default=2, help="our query worker processes")
+    ap.add_argument("--sizes", default="", help="corpus sizes in articles, comma-separated (default: the real corpus)")
+    ap.add_argument("--clients", default="8,32", help="concurrent connections, comma-separated (default: %(default)s)")
+    ap.add_argument("--mixes", default=",".join(MIXES), help="query mixes: repeated, unique (default: both)")
+    ap.add_argument("--seconds", type=int, default=5, help="length of each measured run (default: %(default)s)")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the table gives medians (default: 3)")
+    ap.add_argument("--wrk-threads", type=int, default=2, help="wrk's threads (default: %(default)s)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="our query workers per HTTP process (default: enough for every connection, as Oxigraph "
+                    "runs every request at once: the most --clients over the CPUs)")  # fmt: skip
+    ap.add_argument("--data", type=Path, default=None, help="an existing build to start from (default: build one)")
+    ap.add_argument("--baseline", type=Path, default=None, metavar="SRC",
+                    help="also serve with the kg/ and server/ packages of SRC (an earlier commit's `git archive`), "
+                    "measured in the same rounds: a before/after comparison in one run")  # fmt: skip
     ap.add_argument("--keep", action="store_true", help="keep the working directory (built data, server logs)")
+    ap.add_argument("--synthetic", type=Path, default=None, metavar="DIR",
+                    help="make synthetic builds in DIR and keep them; one already there is used again")  # fmt: skip
     args = ap.parse_args()
     if not sys.platform.startswith("linux"):
         ap.error("this benchmark reads /proc: Linux only")
+    if shutil.which("wrk") is None:
+        ap.error("wrk is needed (Debian: apt-get install wrk)")
+    clients = [int(c) for c in args.clients.split(",") if c]
+    mixes = [m for m in args.mixes.split(",") if m]
+    if not set(mixes) <= set(MIXES):
+        ap.error(f"--mixes: one or more of {', '.join(MIXES)}")
 
-    queries = [q.text for q in load_saved_queries() if "needs-internet" not in q.tags]
     work = Path(tempfile.mkdtemp(prefix="minusma-bench-"))
-    procs: list[subprocess.Popen] = []
+    bodies = work / "bodies.txt"
+    queries = [q for q in load_saved_queries() if "needs-internet" not in q.tags]
+    bodies.write_text("".join(urllib.parse.urlencode({"query": q.text}) + "\n" for q in queries), encoding="ascii")
     logs: dict[str, Path] = {}
+    procs: list[subprocess.Popen] = []
+    exe = shutil.which("minusma-kg") or str(Path(sys.executable).with_name("minusma-kg"))
+    oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 
-    def start(label: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+    def start(
+        label: str, cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None
+    ) -> subprocess.Popen:
         logs[label] = work / f"{len(logs) + 1}.log"
         with logs[label].open("wb") as fh:  # each in its own session, so that it can be stopped whole
             proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,  # noqa: S603
-                                    start_new_session=True)  # fmt: skip
+                                    start_new_session=True, cwd=cwd)  # fmt: skip
         procs.append(proc)
         return proc
 
     try:
-        data = work / "data"
-        result = build(data)
-        if not result.ok:
-            print("build failed:", *result.errors, sep="\n")
-            return 1
-        oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-        ox_port, our_ports = free_port(), {}
-        pids = {"oxigraph serve": start("oxigraph serve", [oxigraph, "serve", "--bind", f"127.0.0.1:{ox_port}"]).pid}
-        wait_for(ox_port, "/query?query=ASK%7B%7D")
-        publish_to_store(data / NQUADS, f"http://127.0.0.1:{ox_port}/store")
-        exe = shutil.which("minusma-kg") or str(Path(sys.executable).with_name("minusma-kg"))
-        for label, cache in (("minusma-kg", "256"), ("minusma-kg, no result cache", "0")):
-            port = free_port()
-            env = {**os.environ, "MINUSMA_KG_RESULT_CACHE": cache, "MINUSMA_KG_RESULT_LIMIT": "100000"}
-            cmd = [exe, "serve", "--data", str(data), "--port", str(port), "--workers", str(args.workers),
-                   "--threads", str(max(8, args.concurrency))]  # fmt: skip
-            pids[label] = start(label, cmd, env).pid
-            our_ports[label] = port
-        for port in our_ports.values():
-            wait_for(port, "/sparql?query=ASK%7B%7D")
-
-        targets = {"oxigraph serve": (ox_port, "/query"), **{k: (p, "/sparql") for k, p in our_ports.items()}}
-        for port, path in targets.values():  # warm up
-            run_load(port, path, queries, 1.0, 2)
-        stats: dict[str, dict[str, list]] = {
-            k: {"done": [], "ok": [], "lat": [], "err": [], "secs": [], "server": [], "client": [], "machine": []}
-            for k in targets
-        }
-        for _ in range(args.rounds):
-            for label, (port, path) in targets.items():
-                server0, client0, machine0, t0 = tree_ticks(pids[label]), self_cpu(), machine_ticks(), time.time()
-                done, lat, err = run_load(port, path, queries, args.seconds, args.concurrency)
-                wall = time.time() - t0
-                stats[label]["done"].append(done)
-                stats[label]["ok"].append(len(lat))
-                stats[label]["lat"].extend(lat)
-                stats[label]["err"].append(err)
-                stats[label]["secs"].append(args.seconds)
-                stats[label]["server"].append((tree_ticks(pids[label]) - server0) / TICKS / wall)
-                stats[label]["client"].append((self_cpu() - client0) / wall)
-                stats[label]["machine"].append((machine_ticks() - machine0) / TICKS / wall)
-
-        print(f"\n{len(queries)} saved queries, {args.concurrency} concurrent connections, {args.rounds} alternating "
-              f"rounds of {args.seconds:g} s per server, {os.cpu_count()} CPUs\n")  # fmt: skip
-        print(f"{'server':<30} {'requests/s':>11} {'200s/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'not 200':>8} "
-              f"{'vs oxigraph':>12}")  # fmt: skip
-        base = sum(stats["oxigraph serve"]["ok"]) / sum(stats["oxigraph serve"]["secs"])
-        for label, st in stats.items():
-            rps = sum(st["done"]) / sum(st["secs"])
-            ok = sum(st["ok"]) / sum(st["secs"])
-            bad = sum(sum(c.values()) for c in st["err"])
-            print(f"{label:<30} {rps:>11.1f} {ok:>8.1f} {percentile(st['lat'], 50) * 1000:>8.1f} "
-                  f"{percentile(st['lat'], 99) * 1000:>8.1f} {bad:>8} {ok / base:>11.0%}")  # fmt: skip
-        print("(requests/s: answers of any status; 200s/s, the latencies and vs oxigraph: the 200 answers only)")
-        print("\nper-round 200s/s: " + "; ".join(
-            f"{k}: {', '.join(str(round(d / a)) for d, a in zip(st['ok'], st['secs'], strict=True))}"
-            for k, st in stats.items()))  # fmt: skip
-        for label, st in stats.items():
-            total: Counter = sum(st["err"], Counter())
-            if total:
-                print(f"not 200 from {label}: {dict(total)}")
-
-        def mean(xs: list[float]) -> float:
-            return sum(xs) / len(xs)
-
-        print("\nCPU in cores during the rounds (1.0 = one core busy; other: the rest of the machine meanwhile):")
-        print(f"{'server':<30} {'server':>7} {'client':>7} {'other':>7}")
-        for label, st in stats.items():
-            other = max(0.0, mean(st["machine"]) - mean(st["server"]) - mean(st["client"]))
-            print(f"{label:<30} {mean(st['server']):>7.2f} {mean(st['client']):>7.2f} {other:>7.2f}")
+        real = args.data.resolve() if args.data else work / "data"
+        if args.data is None:
+            result = build(real)
+            if not result.ok:
+                print("build failed:", *result.errors, sep="\n")
+                return 1
+        sizes = [int(s) for s in args.sizes.split(",") if s] or [corpus_size(real)]
+        cpus = os.cpu_count() or 1
+        workers = args.workers or -(-max(clients) // cpus)  # serve starts one HTTP process per CPU
+        print(f"{len(queries)} saved queries; {cpus} CPUs; wrk -t {args.wrk_threads}; {args.rounds} interleaved "
+              f"rounds of {args.seconds} s; medians over the rounds; our servers: {cpus} HTTP processes with "
+              f"{workers} query workers each (and a reserved one), MINUSMA_KG_PER_CLIENT=0", flush=True)  # fmt: skip
+        for size in sizes:
+            data = prepare(size, args.synthetic.resolve() if args.synthetic else work, real)
+            labels = [OX_MEM, OX_DISK, OURS] + ([BASELINE] if args.baseline else [])
+            ports = {label: free_port() for label in labels}
+            memory = [oxigraph, "serve", "--bind", f"127.0.0.1:{ports[OX_MEM]}"]
+            pids = {OX_MEM: start(f"{OX_MEM} ({size})", memory).pid}
+            disk = work / f"oxigraph-{size}"
+            shutil.copytree(data / STORE, disk)
+            pids[OX_DISK] = start(f"{OX_DISK} ({size})", [oxigraph, "serve", "--location", str(disk),
+                                                          "--bind", f"127.0.0.1:{ports[OX_DISK]}"]).pid  # fmt: skip
+            env = {**os.environ, "MINUSMA_KG_PER_CLIENT": "0", "MINUSMA_KG_RESULT_LIMIT": "1000000"}
+            cmd = [exe, "serve", "--data", str(data), "--workers", str(workers), "--port", str(ports[OURS])]
+            pids[OURS] = start(f"{OURS} ({size})", cmd, env).pid
+            if args.baseline:
+                # its packages, not these: run in SRC ("python -c" puts the working directory first on the path)
+                src = str(args.baseline.resolve())
+                base_cmd = [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())",
+                            *cmd[1:-1], str(ports[BASELINE])]  # fmt: skip
+                pids[BASELINE] = start(f"{BASELINE} ({size})", base_cmd, {**env, "PYTHONPATH": src}, src).pid
+            wait_for(ports[OX_MEM], "/query?query=ASK%7B%7D")
+            publish_to_store(data / NQUADS, f"http://127.0.0.1:{ports[OX_MEM]}/store", timeout=600)
+            wait_for(ports[OX_DISK], "/query?query=ASK%7B%7D")
+            urls = {
+                OX_MEM: f"http://127.0.0.1:{ports[OX_MEM]}/query",
+                OX_DISK: f"http://127.0.0.1:{ports[OX_DISK]}/query",
+            }
+            for label in labels[2:]:
+                wait_for(ports[label], "/sparql?query=ASK%7B%7D", seconds=600)
+                urls[label] = f"http://127.0.0.1:{ports[label]}/sparql"
+            for url in urls.values():  # warm up: every query answered once (page cache, our result cache), both mixes
+                warm_up(url, queries)
+                for mix in mixes:
+                    run_wrk(url, bodies, mix, 1, 2, 1)
+            runs: dict[tuple[str, int, str], list[dict[str, float]]] = {}
+            for mix in mixes:
+                for n in clients:
+                    for _ in range(args.rounds):
+                        for label, url in urls.items():
+                            server0, client0 = tree_ticks(pids[label]), children_cpu()
+                            machine0, t0 = machine_ticks(), time.time()
+                            r = run_wrk(url, bodies, mix, args.seconds, n, args.wrk_threads)
+                            wall = time.time() - t0
+                            r["ok_per_s"] = (r["requests"] - r["status_errors"]) / r["seconds"]
+                            front, deep = (b - a for a, b in zip(server0, tree_ticks(pids[label]), strict=True))
+                            r["server_cores"] = (front + deep) / TICKS / wall
+                            r["front_ms"] = front / TICKS * 1000 / max(1, r["requests"] - r["status_errors"])
+                            r["deep_ms"] = deep / TICKS * 1000 / max(1, r["requests"] - r["status_errors"])
+                            r["client_cores"] = (children_cpu() - client0) / wall
+                            r["other_cores"] = max(0.0, (machine_ticks() - machine0) / TICKS / wall
+                                                   - r["server_cores"] - r["client_cores"])  # fmt: skip
+                            runs.setdefault((mix, n, label), []).append(r)
+            report(size, mixes, clients, labels, runs)
+            stop_all(procs)
+            procs.clear()
+            shutil.rmtree(disk, ignore_errors=True)
         return 0
     finally:
         left = stop_all(procs)
@@ -298,6 +341,45 @@ def main() -> int:
             print("left processes behind after SIGTERM (then killed): " + "; ".join(left))
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def report(
+    size: int, mixes: list[str], clients: list[int], labels: list[str], runs: dict[tuple[str, int, str], list[dict]]
+) -> None:
+    """One table per corpus size: medians over the rounds, and our rate as a share of each Oxigraph's."""
+    print(f"\n{size} articles (2xx/s, p50 and p99 ms: medians over the rounds; not 2xx: all rounds' total)")
+    print(f"{'mix':<9} {'conns':>5} {'server':<35} {'2xx/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'not 2xx':>8} "
+          f"{'vs mem':>7} {'vs disk':>7} {'CPU ms':>6} {'HTTP':>5} {'engine':>6} {'server':>6} {'client':>6} "
+          f"{'other':>6}")  # fmt: skip
+    for mix in mixes:
+        for n in clients:
+            rates = {label: median([r["ok_per_s"] for r in runs[(mix, n, label)]]) for label in labels}
+            for label in labels:
+                rs = runs[(mix, n, label)]
+                bad = sum(int(r["status_errors"] + r["socket_errors"] + r["timeouts"]) for r in rs)
+                cache = " (cache)" if mix == "repeated" and label in (OURS, BASELINE) else ""
+
+                def cores(who: str, rs: list[dict] = rs) -> str:
+                    return f"{median([r[who + '_cores'] for r in rs]):>6.2f}"
+
+                cpu_ms = median(
+                    [r["server_cores"] * 1000 / r["ok_per_s"] if r["ok_per_s"] else float("nan") for r in rs]
+                )
+                split = (f"{median([r['front_ms'] for r in rs]):>5.2f} {median([r['deep_ms'] for r in rs]):>6.2f}"
+                         if label in (OURS, BASELINE) else f"{'':>5} {'':>6}")  # fmt: skip
+
+                print(f"{mix:<9} {n:>5} {label + cache:<35} {rates[label]:>8.0f} "
+                      f"{median([r['p50_ms'] for r in rs]):>7.1f} {median([r['p99_ms'] for r in rs]):>7.1f} {bad:>8} "
+                      f"{ratio(rates[label], rates[OX_MEM])} {ratio(rates[label], rates[OX_DISK])} "
+                      f"{cpu_ms:>6.2f} {split} {cores('server')} {cores('client')} {cores('other')}")  # fmt: skip
+    print(
+        "(CPU ms: the server's CPU time per 2xx answer, its other answers included; HTTP and engine: that of our "
+        "HTTP processes and of our query workers; cores: CPU used during the runs, 1.0 = one core busy; server: its "
+        "process tree, client: wrk, other: the rest of the machine)"
+    )
+    print("per-round 2xx/s: " + "; ".join(
+        f"{mix} {n} {label}: {', '.join(str(round(r['ok_per_s'])) for r in rs)}"
+        for (mix, n, label), rs in runs.items()))  # fmt: skip
 
 
 if __name__ == "__main__":

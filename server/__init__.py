@@ -89,6 +89,9 @@ class AppState:
 def create_app(config: Config | None = None) -> Flask:
     """Build the app over the dataset in ``config.data`` (built by ``minusma-kg build``)."""
     config = config or Config.from_env()
+    from server.snapshot import take_over
+
+    take_over()  # in an HTTP process of `serve`: the supervisor checked the pinned build; not hashed again
     build = open_build(config.data)  # NotABuildError says what is missing, empty, incomplete or truncated
     nquads, info = build.nquads, build.info
     app = Flask(__name__, static_folder=None)

@@ -4,15 +4,22 @@ A thread-per-connection server (gunicorn's gthread) gives each connection a thre
 so a few clients that send half a request freeze it. Here uvicorn parses requests on an event loop, where a slow
 client costs a coroutine, not a thread; :class:`BodyLimit` then reads the body (chunked or not) up to the
 request limit, answering 413 past it and 408 if it dawdles, and only a complete request reaches the thread pool
-of a2wsgi, which runs the Flask app.
+of a2wsgi, which runs the Flask app. In between, :class:`AnswerCache` answers a /sparql request it has seen before
+with the bytes the app sent then, without a thread, Flask, the query checks or the engine.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
+import hashlib
+import io
+from collections import OrderedDict
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
+from a2wsgi.wsgi import build_environ
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -113,6 +120,153 @@ class BodyLimit:
                 return b"".join(chunks)
 
 
+#: Request headers that cannot change a cacheable /sparql answer: left out of the cache key, so that clients that
+#: differ only in them share entries. (The client's address, which proxies' headers name, matters only to the
+#: per-client bound, whose 429 is never cached.) Every other header is part of the key: Accept, Accept-Encoding,
+#: Origin, If-None-Match and any the app may read one day.
+_IGNORED_HEADERS = frozenset(
+    {b"user-agent", b"connection", b"keep-alive", b"content-length", b"x-forwarded-for", b"x-real-ip", b"forwarded"}
+)
+
+
+class AnswerCache:
+    """ASGI middleware: answer a repeated /sparql request with the bytes the app sent for it before.
+
+    The app's own result cache saves the engine, but each hit still costs a thread hand-off, Flask's request and
+    response objects and the query checks (a lexer in Python): most of the CPU of a cached answer. The dataset never
+    changes while an HTTP process runs (a new build starts new processes), so the same request gets the same answer:
+    this keeps, per request (method, path, query string, body and headers but :data:`_IGNORED_HEADERS`), the whole
+    response of a 200 that says it may be shared (``Cache-Control: public`` and an ETag, so the app's own caching
+    rules decide), not HTML, within ``max_body`` bytes; an LRU of ``size`` entries (0: off).
+    """
+
+    def __init__(self, app: Any, size: int, max_body: int = 2_000_000, paths: frozenset[str] = frozenset({"/sparql"})):
+        self.app, self.size, self.max_body, self.paths = app, size, max_body, paths
+        self._items: OrderedDict[bytes, tuple[int, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+
+    @staticmethod
+    def _key(scope: Scope, body: bytes) -> bytes:
+        digest = hashlib.blake2b(digest_size=20)
+        headers = sorted((k, v) for k, v in scope["headers"] if k.lower() not in _IGNORED_HEADERS)
+        parts = [scope["method"].encode(), scope.get("scheme", "http").encode(), scope.get("root_path", "").encode(),
+                 scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""), body]  # fmt: skip
+        parts += [b"%s: %s" % (k.lower(), v) for k, v in headers]
+        for part in parts:  # each length-prefixed: no two different requests run together into the same bytes
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        return digest.digest()
+
+    def _cacheable(self, status: int, headers: list[tuple[bytes, bytes]], size: int) -> bool:
+        if status != 200 or size > self.max_body:
+            return False
+        named = {k.lower(): v for k, v in headers}
+        return (
+            b"etag" in named
+            and b"public" in named.get(b"cache-control", b"")
+            and not named.get(b"content-type", b"").startswith(b"text/html")
+            and b"set-cookie" not in named
+        )
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or self.size <= 0 or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] not in ("GET", "POST"):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:  # the whole body (BodyLimit has read and bounded it already, and replays it as one message)
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        key = self._key(scope, body)
+        hit = self._items.get(key)
+        if hit is not None:
+            self._items.move_to_end(key)
+            status, headers, content = hit
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": content})
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        start: Message | None = None
+        sent: list[bytes] = []
+        size = 0
+
+        async def capture(message: Message) -> None:
+            nonlocal start, size
+            await send(message)
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body" and start is not None and size <= self.max_body:
+                sent.append(message.get("body", b""))
+                size += len(sent[-1])
+                if not message.get("more_body"):
+                    headers = [(bytes(k), bytes(v)) for k, v in start.get("headers", [])]
+                    if self._cacheable(start["status"], headers, size):
+                        self._items[key] = (start["status"], headers, b"".join(sent))
+                        while len(self._items) > self.size:
+                            self._items.popitem(last=False)
+
+        await self.app(scope, replay, capture)
+
+
+class WholeAnswers:
+    """ASGI to WSGI for /sparql: the app runs in one thread hand-off on the whole body and its answer is sent whole.
+
+    a2wsgi streams both ways: the app's thread asks the event loop for the body, then for each part of the answer,
+    and waits each time, four or five round trips between threads per request. A /sparql request is complete when
+    it gets here (BodyLimit has read it) and its answer is bytes the app holds anyway (capped by
+    MINUSMA_KG_MAX_RESULT_BYTES), so one hand-off does; every other path (pages, dumps, files) is streamed by a2wsgi
+    in the same thread pool.
+    """
+
+    def __init__(self, wsgi: Any, streamed: WSGIMiddleware, paths: frozenset[str] = frozenset({"/sparql"})) -> None:
+        self.wsgi, self.streamed, self.paths = wsgi, streamed, paths
+
+    def _run(self, environ: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        started: list[Any] = []
+        written: list[bytes] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            started[:] = [status, headers]
+            return written.append
+
+        iterable = self.wsgi(environ, start_response)
+        try:
+            written.extend(iterable)
+        finally:
+            getattr(iterable, "close", lambda: None)()
+        status, headers = started
+        encoded = [(k.strip().encode("latin1").lower(), v.strip().encode("latin1")) for k, v in headers]
+        return int(status.split(" ", 1)[0]), encoded, b"".join(written)
+
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            await self.streamed(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        environ = build_environ(scope, io.BytesIO(b"".join(chunks)))  # type: ignore[arg-type]
+        call = functools.partial(contextvars.copy_context().run, self._run, environ)
+        status, headers, body = await asyncio.get_running_loop().run_in_executor(self.streamed.executor, call)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
 def application() -> BodyLimit:
     """The app for each HTTP process (uvicorn's factory), configured from MINUSMA_KG_* variables."""
     from server import create_app
@@ -121,4 +275,6 @@ def application() -> BodyLimit:
     config = Config.from_env()
     flask_app = create_app(config)
     engine = flask_app.extensions["minusma-kg"].engine
-    return BodyLimit(WSGIMiddleware(flask_app, workers=config.threads), config.max_request_bytes, on_shutdown=engine.close)
+    answers = WholeAnswers(flask_app, WSGIMiddleware(flask_app, workers=config.threads))
+    cached = AnswerCache(answers, config.result_cache)
+    return BodyLimit(cached, config.max_request_bytes, on_shutdown=engine.close)

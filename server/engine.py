@@ -91,15 +91,30 @@ def load_store(nquads: Path) -> ox.Store:
 _RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV}
 
 
-def _serialize_solutions(variables: list[str], rows: list[ox.QuerySolution], fmt: str) -> bytes:
-    """Serialise (capped) solutions with pyoxigraph's own writers.
+def _tsv_rows(result: ox.QuerySolutions, job: QueryJob) -> tuple[list[str], Literal["rows", "bytes"] | None]:
+    """The rows as SPARQL TSV lines, at most ``job.limit`` of them within ``job.max_bytes`` characters, read lazily.
 
-    The rows are written as SPARQL TSV, whose cells are the terms' N-Triples forms (exactly what pyoxigraph
-    prints for a term), then read back with pyoxigraph as a result set that its JSON, XML and CSV writers take.
+    A cell is the term's N-Triples form (exactly what pyoxigraph prints for a term), empty when unbound; each row
+    is printed once, and its length is what the byte bound counts. Reading stops at the first row past a bound, so
+    a query that would produce gigabytes costs the worker no more than the cap.
     """
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if row[v] is None else str(row[v]) for v in variables) for row in rows]
-    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    lines: list[str] = []
+    total = 0
+    for row in result:
+        if len(lines) == job.limit:
+            return lines, "rows"
+        line = "\t".join("" if term is None else str(term) for term in row)  # in the order of result.variables
+        total += len(line) + 1
+        if total > job.max_bytes:
+            return lines, "bytes"
+        lines.append(line)
+    return lines, None
+
+
+def _serialize_solutions(variables: list[str], lines: list[str], fmt: str) -> bytes:
+    """Serialise (capped) TSV rows with pyoxigraph's own writers: read back as a result set, which its JSON, XML
+    and CSV writers take."""
+    tsv = ("\t".join(f"?{v}" for v in variables) + "\n" + "".join(line + "\n" for line in lines)).encode("utf-8")
     if fmt == "tsv":
         return tsv
     solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
@@ -194,7 +209,7 @@ def serialize_result(result: Any, job: QueryJob) -> QueryOutcome:
             return QueryOutcome("solutions", not_acceptable=True)
         fmt = job.solution_format
         variables = [v.value for v in result.variables]
-        rows, cut = _take(result, job, lambda row: sum(len(str(row[v])) + 1 for v in variables) + 1)
+        rows, cut = _tsv_rows(result, job)
         body, n = _fit(rows, job.max_bytes, lambda items: _serialize_solutions(variables, items, fmt))
         cut = cut or ("bytes" if n < len(rows) else None)
         return QueryOutcome("solutions", body, fmt, cut is not None, cut, n)

@@ -85,7 +85,8 @@ def _serve(data: Path, processes: int = 1, **env: str) -> Served:
     environ = {**os.environ, "MINUSMA_KG_TIMEOUT": "3", "MINUSMA_KG_WORKERS": "2", "MINUSMA_KG_RESERVED_WORKERS": "1",
                "MINUSMA_KG_PER_CLIENT": "2", "MINUSMA_KG_RESULT_CACHE": "0", **env}  # fmt: skip
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port), "--processes", str(processes)],
+        [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port),
+         "--processes", str(processes)],
         env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     served = Served(process, data, port)
@@ -222,6 +223,24 @@ def test_a_get_query_of_sixty_kilobytes_works(server):
     assert status == 200, body[:200]
 
 
+def test_a_request_head_past_the_limit_gets_400_but_a_body_of_that_size_is_fine(server):
+    from server.config import Config
+
+    query = COUNT + " #" + "x" * Config().max_url_bytes  # past the GET limit (MINUSMA_KG_MAX_URL_BYTES)
+    status, _, body = server.request("/sparql?" + urllib.parse.urlencode({"query": query}))
+    assert status == 400, body[:200]
+    # the same text as a POST body, sent with its head in one write: the head limit does not count the body
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        form = urllib.parse.urlencode({"query": query}).encode()
+        head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        head += b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n" % len(form)
+        sock.sendall(head + form)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+
+
 def test_answers_are_capped_in_bytes_and_the_server_stays_small(server):
     big = (
         "PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> "
@@ -271,7 +290,8 @@ def test_a_rebuild_is_served_whole_and_alone_without_a_restart(built, tmp_path):
         new = tmp_path / "new"
         shutil.copytree(data, new)
         nq = new / "minusma-kg.nq"
-        extra = b'<https://example.org/s> <https://example.org/p> "new" <https://w3id.org/minusma-kg/graph/entities> .\n'
+        extra = b'<https://example.org/s> <https://example.org/p> "new" '
+        extra += b"<https://w3id.org/minusma-kg/graph/entities> .\n"
         nq.write_bytes(nq.read_bytes() + extra)
         info = json.loads((new / "build-info.json").read_text())
         info["dataset_sha256"] = _digest(nq.read_bytes())
@@ -392,3 +412,86 @@ def _state(pid: int) -> str:
         return next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("State"))
     except (OSError, StopIteration):
         return "Z"
+
+
+# --- the answer cache in front of the app (server.asgi.AnswerCache) --------------------------------------------------
+
+
+class _Counted:
+    """The real app behind a2wsgi, counting the requests that reach it (the ones the cache did not answer)."""
+
+    def __init__(self, app) -> None:
+        from a2wsgi import WSGIMiddleware
+
+        self.inner, self.calls = WSGIMiddleware(app), 0
+
+    async def __call__(self, scope, receive, send) -> None:
+        self.calls += 1
+        await self.inner(scope, receive, send)
+
+
+def _asgi(
+    front, query: str, accept: str = "application/sparql-results+json", **headers: str
+) -> tuple[int, dict, bytes]:
+    """POST ``query`` as a form through the ASGI ``front``, the way uvicorn calls it; (status, headers, body)."""
+    import asyncio
+
+    body = urllib.parse.urlencode({"query": query}).encode()
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    fields = {"host": "test", "accept": accept, "content-type": "application/x-www-form-urlencoded",
+              "content-length": str(len(body)), **headers}  # fmt: skip
+    scope = {"type": "http", "method": "POST", "path": "/sparql", "raw_path": b"/sparql", "query_string": b"",
+             "headers": [(k.encode(), v.encode()) for k, v in fields.items()], "scheme": "http",
+             "server": ("test", 80), "client": ("127.0.0.1", 1), "http_version": "1.1", "root_path": ""}  # fmt: skip
+    asyncio.run(front(scope, receive, send))
+    return sent[0]["status"], dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_a_repeated_request_is_answered_with_the_same_bytes_without_reaching_the_app(app):
+    from server.asgi import AnswerCache
+
+    counted = _Counted(app)
+    front = AnswerCache(counted, size=8)
+    query = load_saved_queries()[0].text
+    first = _asgi(front, query, **{"user-agent": "one"})
+    again = _asgi(front, query, **{"user-agent": "another"})  # a header that cannot change the answer
+    assert first[0] == 200 and again == first and counted.calls == 1
+    # what the app reads makes another entry: the format asked for, a different text (a comment), the origin
+    csv = _asgi(front, query, accept="text/csv")
+    assert csv[0] == 200 and csv[1][b"content-type"].startswith(b"text/csv") and counted.calls == 2
+    assert _asgi(front, query + "\n# again")[2] == first[2] and counted.calls == 3
+    assert _asgi(front, query, origin="https://example.org")[0] == 200 and counted.calls == 4
+
+
+def test_answers_that_may_not_be_shared_are_not_kept(app):
+    from server.asgi import AnswerCache
+
+    counted = _Counted(app)
+    front = AnswerCache(counted, size=8)
+    for _ in range(2):  # a syntax error and a refused update reach the app every time
+        assert _asgi(front, "SELECT WHERE {")[0] == 400
+        assert _asgi(front, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")[0] in (400, 403)
+    assert counted.calls == 4
+    off = AnswerCache(counted, size=0)  # MINUSMA_KG_RESULT_CACHE=0 turns this cache off too
+    query = load_saved_queries()[0].text
+    assert _asgi(off, query)[0] == _asgi(off, query)[0] == 200 and counted.calls == 6
+
+
+def test_the_cache_keeps_at_most_its_size(app):
+    from server.asgi import AnswerCache
+
+    counted = _Counted(app)
+    front = AnswerCache(counted, size=2)
+    queries = [q.text for q in load_saved_queries() if "needs-internet" not in q.tags][:3]
+    for query in queries:
+        assert _asgi(front, query)[0] == 200
+    assert len(front._items) == 2
+    _asgi(front, queries[0])  # the oldest was dropped: asked again, it reaches the app
+    assert counted.calls == 4
