@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
-import owlrl
 from owlrl.Namespaces import ERRNS
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
@@ -104,18 +103,7 @@ def infer_owlrl(asserted: Graph) -> Inference:
     inconsistency (disjoint classes shared, owl:Nothing inhabited, ...) as an error-message node in the closure;
     those are returned apart, so the build can refuse an inconsistent graph.
     """
-    closure = Graph()
-    for t in asserted:
-        closure.add(t)
-    # improved_datatypes=False: owlrl's own lexical converters replace rdflib's process-wide, and its gMonth
-    # converter rejects the valid "--06", which would make every later SHACL check of a gMonth fail.
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics,
-        rdfs_closure=False,
-        axiomatic_triples=False,
-        datatype_axioms=False,
-        improved_datatypes=False,
-    ).expand(closure)
+    closure = rules.owlrl_closure(asserted)
     errors = sorted(
         str(m) for node in closure.subjects(RDF.type, ERRNS.ErrorMessage) for m in closure.objects(node, ERRNS.error)
     )

@@ -76,10 +76,15 @@ _READ_TYPES = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property
                OWL.TransitiveProperty, OWL.AllDisjointProperties, OWL.AllDisjointClasses, OWL.AllDifferent}  # fmt: skip
 
 
-def close_schema(schema: Iterable[Triple]) -> Graph:
-    """The schema closed by owlrl (scm-* rules: transitive subclasses and subproperties, inherited domains, ...)."""
+def owlrl_closure(triples: Iterable[Triple]) -> Graph:
+    """``triples`` closed by owlrl's OWL 2 RL rules: the schema here (scm-* rules: transitive subclasses and
+    subproperties, inherited domains, ...), and the whole data in :func:`kg.reason.infer_owlrl`, the reference.
+
+    improved_datatypes=False: owlrl's own lexical converters replace rdflib's process-wide, and its gMonth
+    converter rejects the valid "--06", which would make every later SHACL check of a gMonth fail.
+    """
     closure = Graph()
-    for t in schema:
+    for t in triples:
         closure.add(t)
     owlrl.DeductiveClosure(
         owlrl.OWLRL_Semantics,
@@ -519,7 +524,7 @@ class RulesCache:
     def get(self, schema: list[Triple]) -> tuple[Graph, Rules]:
         key = frozenset(schema)
         if key not in self._cache:
-            closed = close_schema(schema)
+            closed = owlrl_closure(schema)
             if any(closed.triples((None, RDF.type, ERRNS.ErrorMessage))):
                 raise UnsupportedError("the schema alone is inconsistent")
             self._cache.clear()  # one schema at a time: a build has one ontology

@@ -33,6 +33,21 @@ async def _plain(send: Any, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _replaying(body: bytes, receive: Any) -> Any:
+    """A ``receive`` that gives the app the body already read, in one message, then waits as the server's would
+    (for the disconnect)."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 class BodyLimit:
     """ASGI middleware: read the whole body within ``max_bytes`` and ``timeout`` seconds, then call ``app``."""
 
@@ -64,16 +79,7 @@ class BodyLimit:
             await self._drain(receive)  # first: the server closes the connection once the 413 is sent
             await _plain(send, 413, self._too_large())
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()  # after the body: wait for the disconnect, as the server would say it
-
-        await self.app(scope, replay, send)
+        await self.app(scope, _replaying(body, receive), send)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         """Start at once; on shutdown stop the query workers, so none is left starting from a removed snapshot."""
@@ -189,15 +195,6 @@ class AnswerCache:
             await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": content})
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
         start: Message | None = None
         sent: list[bytes] = []
         size = 0
@@ -217,7 +214,7 @@ class AnswerCache:
                         while len(self._items) > self.size:
                             self._items.popitem(last=False)
 
-        await self.app(scope, replay, capture)
+        await self.app(scope, _replaying(body, receive), capture)
 
 
 class WholeAnswers:

@@ -13,7 +13,6 @@ socket's backlog and are answered by the new version; no process serves the old 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import shutil
@@ -25,8 +24,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
 from kg.dataset_dir import open_build
 from kg.errors import NotABuildError
 from server.config import Config
@@ -36,64 +33,6 @@ from server.snapshot import hand_over, pin, pinned
 log = logging.getLogger(__name__)
 #: Seconds between two looks at the data directory for a new build.
 FOLLOW_INTERVAL = 2.0
-#: Longest request line and headers, read when the module is imported in each HTTP process (MINUSMA_KG_MAX_URL_BYTES).
-MAX_HEAD_BYTES = Config.from_env().max_url_bytes
-
-
-class FastHeadTimeoutProtocol(HttpToolsProtocol):
-    """uvicorn's httptools (C) HTTP/1.1 protocol with :class:`HeadTimeoutProtocol`'s head deadline and a head limit.
-
-    h11, in pure Python, took about a third of the CPU of a cached answer. The deadline is the same code as
-    :class:`HeadTimeoutProtocol`'s. The limit replaces h11's incomplete-event limit: the bytes of a request line and
-    headers are counted as they arrive, and past ``MAX_HEAD_BYTES`` the request gets uvicorn's 400 and the connection
-    is closed, as with h11 (httptools itself would buffer a header of any length).
-    """
-
-    _head_timer: asyncio.TimerHandle | None = None
-    _in_head = True  # the next bytes belong to a request head
-    _head_bytes = 0
-    _arm = HeadTimeoutProtocol._arm
-    _expire = HeadTimeoutProtocol._expire
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._arm()
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if not self.transport.is_closing():
-            self._arm()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
-        super().connection_lost(exc)
-
-    def on_headers_complete(self) -> None:
-        self._in_head = False
-        super().on_headers_complete()
-
-    def on_message_complete(self) -> None:
-        super().on_message_complete()
-        self._in_head, self._head_bytes = True, 0
-
-    def data_received(self, data: bytes) -> None:
-        if not self._in_head:
-            super().data_received(data)
-            return
-        room = MAX_HEAD_BYTES - self._head_bytes
-        head, rest = data[:room], data[room:]  # the body may follow the head in the same read
-        self._head_bytes += len(head)
-        super().data_received(head)
-        if not rest or self.transport.is_closing():
-            return
-        if self._in_head:
-            self.send_400_response("Invalid HTTP request received.")
-            return
-        self.data_received(rest)
-
-
 def _supervisor(settings: Any, sockets: list[socket.socket], data: Path, served: Path) -> Any:
     """uvicorn's process supervisor, which also switches to each new build of ``data`` (see the module doc)."""
     from uvicorn.supervisors import Multiprocess
@@ -168,7 +107,7 @@ def serve(config: Config, host: str, port: int, processes: int | None = None, th
             host=host,
             port=port,
             workers=processes,
-            http=FastHeadTimeoutProtocol,  # its head limit is max_url_bytes: the GET limit
+            http=HeadTimeoutProtocol,  # its head limit is max_url_bytes: the GET limit
             timeout_keep_alive=5,
             timeout_graceful_shutdown=5,
             log_level="warning",
