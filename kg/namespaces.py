@@ -8,7 +8,6 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 MKG = Namespace("https://w3id.org/minusma-kg/ontology#")
 RES = Namespace("https://w3id.org/minusma-kg/resource/")
 GRAPH = Namespace("https://w3id.org/minusma-kg/graph/")
-MKGSH = Namespace("https://w3id.org/minusma-kg/shapes#")
 SDO = Namespace("https://schema.org/")
 TIME = Namespace("http://www.w3.org/2006/time#")
 ORG = Namespace("http://www.w3.org/ns/org#")

@@ -271,7 +271,6 @@ class _Lane:
 
     def __init__(self) -> None:
         self.idle: queue.Queue[_Worker] = queue.Queue()
-        self.size = 0
 
 
 class Engine:
@@ -309,7 +308,6 @@ class Engine:
         for lane, w in started:
             w.wait_ready(start_timeout)
             self._lanes[lane].idle.put(w)
-            self._lanes[lane].size += 1
         self.sandboxed = all(w.sandboxed for _, w in started)
 
     def _replace(self, lane: str) -> None:

@@ -87,8 +87,6 @@ def _boolean(result: ox.QuerySolutions) -> bool:
 class RemoteStore:
     """A query backend that forwards to a store's SPARQL query endpoint."""
 
-    size = 1
-
     def __init__(self, query_url: str) -> None:
         """``query_url`` may name a ``default-graph-uri``: the named graph in which a store without a default graph
         of its own (Virtuoso) holds the union (``publish --union-graph``).
