@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     from waitress import create_server
 
     from kg.build import build
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from rdflib import Dataset
-
 from kg import __version__, paths
 from kg.dataset_dir import BuildInfo, open_build
 from kg.errors import NotABuildError, UnsafeOutputDirError
@@ -79,6 +77,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
+    from rdflib import Dataset
+
     from kg.stats import compute
 
     found = built_dataset(args.data, build_default=False)

@@ -266,7 +266,7 @@ class WholeAnswers:
 
 def application() -> BodyLimit:
     """The app for each HTTP process (uvicorn's factory), configured from MINUSMA_KG_* variables."""
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     config = Config.from_env()

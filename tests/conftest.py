@@ -62,7 +62,7 @@ def workspace(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def app(built: BuildResult):
     """The Flask app over the built dataset, with a short timeout and a small result cap for the tests."""
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     application = create_app(Config(data=built.out, timeout=3.0, result_limit=500, workers=2))

@@ -90,7 +90,7 @@ def test_a_truncated_nquads_file_is_caught_by_its_digest(copy):
 
 
 def test_the_server_refuses_a_truncated_build(copy):
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     nq = copy / "minusma-kg.nq"

@@ -229,7 +229,7 @@ def test_a_cors_preflight_offers_only_the_methods_the_endpoint_accepts(client):
 @pytest.fixture(scope="module")
 def public_app(built):
     """The app as deployed behind a proxy at https://kg.example.org/ (MINUSMA_KG_BASE_URL)."""
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     app = create_app(Config(data=built.out, workers=1, timeout=5, base_url="https://kg.example.org/"))

@@ -321,7 +321,7 @@ def test_service_is_refused_and_opens_no_connection(live_server, listener):
 
 def test_an_allowed_service_is_called(built, listener):
     """The allow-list is real: the one allowed IRI is contacted (the listener is no SPARQL server)."""
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     target = f"http://127.0.0.1:{listener.port}/sparql"

@@ -57,7 +57,7 @@ def published(oxigraph_server, built):
 
 @pytest.fixture(scope="module")
 def store_client(published, built):
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     app = create_app(Config(data=built.out, store=f"{published}/query", timeout=3.0, result_limit=500))

@@ -153,7 +153,7 @@ def _graphs(built) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def store_client(published, built):
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     store = store_query_url(f"{published}/sparql")
@@ -224,7 +224,7 @@ def test_the_store_backend_keeps_the_safety_rules(store_client):
 def test_a_query_cut_short_by_the_store_is_refused_not_served_in_part(published, built):
     """Virtuoso stops a query at the deadline the endpoint passes on, and sends the rows found so far with a 200:
     the endpoint says it timed out instead of serving them as the answer."""
-    from server import create_app
+    from server.app import create_app
     from server.config import Config
 
     app = create_app(Config(data=built.out, store=store_query_url(f"{published}/sparql"), timeout=3.0))
