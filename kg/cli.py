@@ -94,6 +94,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from server.config import Config
     from server.wsgi import serve
 
+    if args.store_union_graph is not None and not (args.store or os.environ.get("MINUSMA_KG_STORE")):
+        print("--store-union-graph names a graph in an external store: give the store with --store URL",
+              file=sys.stderr)  # fmt: skip
+        return 1
     problem = port_problem(args.host, args.port)
     if problem:
         print(problem, file=sys.stderr)
@@ -123,7 +127,7 @@ def _store_url(args: argparse.Namespace) -> str | None:
     """--store, naming the graph that holds the union when --store-union-graph is given (a Virtuoso store)."""
     store = args.store if args.store is not None else os.environ.get("MINUSMA_KG_STORE")
     if not store or args.store_union_graph is None:
-        return args.store
+        return args.store  # None: Config reads MINUSMA_KG_STORE itself
     from kg.graph_store import store_query_url
 
     return store_query_url(store, args.store_union_graph)

@@ -11,11 +11,12 @@ query (:func:`store_query_url`). Large graphs go in chunks: the first replaces t
 
 from __future__ import annotations
 
+import ipaddress
 import itertools
 import logging
 import urllib.parse
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,7 +41,18 @@ class Credentials:
     """A store account: HTTP Digest or Basic, whichever the store asks for (Virtuoso's crud-auth uses Digest)."""
 
     user: str
-    password: str
+    password: str = field(repr=False)  # never in a traceback or a log line
+
+
+def _in_clear_is_safe(url: str) -> bool:
+    """Whether a password sent as Basic auth stays on this machine or is encrypted on its way (https)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "https":
+        return True
+    try:
+        return ipaddress.ip_address(parts.hostname or "").is_loopback
+    except ValueError:
+        return parts.hostname == "localhost"
 
 
 def _session(url: str, credentials: Credentials | None, timeout: float) -> requests.Session:
@@ -49,18 +61,27 @@ def _session(url: str, credentials: Credentials | None, timeout: float) -> reque
     A store that wants Digest answers an unauthenticated upload with 401 and closes the connection while the body
     is still being sent (a broken pipe for any body of a few MB), so the challenge is fetched once with an empty
     request, and each upload then carries its Authorization header from the start (requests' Digest handler
-    reuses the nonce with a counter; Basic is sent as is).
+    reuses the nonce with a counter). Basic sends the password itself: only when the store asks for it, and only
+    over https or to this machine. A store that does not challenge the probe gets Digest, which answers a
+    challenge if one comes and never sends the password.
+
+    Raises:
+        ValueError: the store asks for Basic over plain http to another machine.
     """
     session = requests.Session()
     if credentials is None:
         return session
     probe = session.head(url, timeout=timeout)
     scheme = probe.headers.get("WWW-Authenticate", "").split(" ", 1)[0].lower()
-    if scheme == "digest":
-        session.auth = requests.auth.HTTPDigestAuth(credentials.user, credentials.password)
-        session.head(url, timeout=timeout)  # answers the challenge once; later requests reuse it
-    else:
+    if scheme == "basic":
+        if not _in_clear_is_safe(url):
+            session.close()
+            raise ValueError(f"{url} asks for the password in clear (Basic auth) over plain http: use https")
         session.auth = requests.auth.HTTPBasicAuth(credentials.user, credentials.password)
+    else:
+        session.auth = requests.auth.HTTPDigestAuth(credentials.user, credentials.password)
+        if scheme == "digest":
+            session.head(url, timeout=timeout)  # answers the challenge once; later requests reuse it
     return session
 
 
@@ -134,14 +155,15 @@ def publish_to_store(
     if urllib.parse.urlsplit(gsp_url).scheme not in ("http", "https"):
         raise ValueError(f"{gsp_url} is not an http(s) URL")
     data = open_store(nquads, store)
-    session = _session(gsp_url, credentials, timeout)
     sep = "&" if "?" in gsp_url else "?"
     sent: dict[str, int] = {}
-    for graph in sorted(data.named_graphs(), key=lambda g: g.value):
-        url = f"{gsp_url}{sep}graph={urllib.parse.quote(graph.value, safe='')}"
-        sent[graph.value] = _upload(session, url, _triples(data, graph), chunk_triples, timeout)
-    target = "default" if union_graph is None else f"graph={urllib.parse.quote(union_graph, safe='')}"
-    sent[""] = _upload(session, f"{gsp_url}{sep}{target}", _triples(data, ox.DefaultGraph()), chunk_triples, timeout)
+    with _session(gsp_url, credentials, timeout) as session:
+        for graph in sorted(data.named_graphs(), key=lambda g: g.value):
+            url = f"{gsp_url}{sep}graph={urllib.parse.quote(graph.value, safe='')}"
+            sent[graph.value] = _upload(session, url, _triples(data, graph), chunk_triples, timeout)
+        target = "default" if union_graph is None else f"graph={urllib.parse.quote(union_graph, safe='')}"
+        union = _triples(data, ox.DefaultGraph())
+        sent[""] = _upload(session, f"{gsp_url}{sep}{target}", union, chunk_triples, timeout)
     log.info("published %d graphs to %s", len(sent) - 1, gsp_url)
     return sent
 

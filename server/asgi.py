@@ -126,13 +126,18 @@ class BodyLimit:
                 return b"".join(chunks)
 
 
-#: Request headers that cannot change a cacheable /sparql answer: left out of the cache key, so that clients that
-#: differ only in them share entries. (The client's address, which proxies' headers name, matters only to the
-#: per-client bound, whose 429 is never cached.) Every other header is part of the key: Accept, Accept-Encoding,
-#: Origin, If-None-Match and any the app may read one day.
-_IGNORED_HEADERS = frozenset(
-    {b"user-agent", b"connection", b"keep-alive", b"content-length", b"x-forwarded-for", b"x-real-ip", b"forwarded"}
-)
+#: The request headers a cacheable /sparql answer can depend on (content negotiation, CORS, conditional requests,
+#: the public URL): they, and only they, are part of the cache key. Any other header cannot change the answer, and
+#: keying on it would make every request a miss behind a balancer that stamps each one (HAProxy's X-Request-ID) and
+#: let a client fill the cache with copies of one answer. A header the app starts to read must be added here.
+_KEY_HEADERS = frozenset(
+    {b"host", b"accept", b"accept-encoding", b"accept-language", b"origin", b"content-type", b"if-none-match",
+     b"if-modified-since", b"x-forwarded-proto", b"x-forwarded-host"}
+)  # fmt: skip
+#: Request headers with which a client asks for a fresh answer (``no-cache``), not a kept one.
+_NO_CACHE = (b"cache-control", b"pragma")
+#: Most bytes of answers one HTTP process keeps (the app's own result cache holds as much again).
+MAX_CACHED_BYTES = 64 * 1024 * 1024
 
 
 class AnswerCache:
@@ -141,19 +146,29 @@ class AnswerCache:
     The app's own result cache saves the engine, but each hit still costs a thread hand-off, Flask's request and
     response objects and the query checks (a lexer in Python): most of the CPU of a cached answer. The dataset never
     changes while an HTTP process runs (a new build starts new processes), so the same request gets the same answer:
-    this keeps, per request (method, path, query string, body and headers but :data:`_IGNORED_HEADERS`), the whole
+    this keeps, per request (method, path, query string, body and the headers in :data:`_KEY_HEADERS`), the whole
     response of a 200 that says it may be shared (``Cache-Control: public`` and an ETag, so the app's own caching
-    rules decide), not HTML, within ``max_body`` bytes; an LRU of ``size`` entries (0: off).
+    rules decide), not HTML, within ``max_body`` bytes; an LRU of ``size`` entries (0: off) and ``max_total`` bytes.
+    A request that says ``Cache-Control: no-cache`` (a balancer's health check, which must reach the app and its
+    workers) is passed to the app.
     """
 
-    def __init__(self, app: Any, size: int, max_body: int = 2_000_000, paths: frozenset[str] = frozenset({"/sparql"})):
-        self.app, self.size, self.max_body, self.paths = app, size, max_body, paths
+    def __init__(
+        self,
+        app: Any,
+        size: int,
+        max_body: int = 2_000_000,
+        paths: frozenset[str] = frozenset({"/sparql"}),
+        max_total: int = MAX_CACHED_BYTES,
+    ) -> None:
+        self.app, self.size, self.max_body, self.paths, self.max_total = app, size, max_body, paths, max_total
         self._items: OrderedDict[bytes, tuple[int, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self._bytes = 0
 
     @staticmethod
     def _key(scope: Scope, body: bytes) -> bytes:
         digest = hashlib.blake2b(digest_size=20)
-        headers = sorted((k, v) for k, v in scope["headers"] if k.lower() not in _IGNORED_HEADERS)
+        headers = sorted((k.lower(), v) for k, v in scope["headers"] if k.lower() in _KEY_HEADERS)
         parts = [scope["method"].encode(), scope.get("scheme", "http").encode(), scope.get("root_path", "").encode(),
                  scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""), body]  # fmt: skip
         parts += [b"%s: %s" % (k.lower(), v) for k, v in headers]
@@ -173,6 +188,16 @@ class AnswerCache:
             and b"set-cookie" not in named
         )
 
+    def _store(self, key: bytes, item: tuple[int, list[tuple[bytes, bytes]], bytes]) -> None:
+        """Keep ``item``, then drop the least recently used entries past ``size`` entries or ``max_total`` bytes."""
+        old = self._items.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old[2])
+        self._items[key] = item
+        self._bytes += len(item[2])
+        while self._items and (len(self._items) > self.size or self._bytes > self.max_total):
+            self._bytes -= len(self._items.popitem(last=False)[1][2])
+
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or self.size <= 0 or scope["path"] not in self.paths:
             await self.app(scope, receive, send)
@@ -188,7 +213,8 @@ class AnswerCache:
                 break
         body = b"".join(chunks)
         key = self._key(scope, body)
-        hit = self._items.get(key)
+        fresh = any(k.lower() in _NO_CACHE and b"no-cache" in v.lower() for k, v in scope["headers"])
+        hit = None if fresh else self._items.get(key)
         if hit is not None:
             self._items.move_to_end(key)
             status, headers, content = hit
@@ -210,9 +236,7 @@ class AnswerCache:
                 if not message.get("more_body"):
                     headers = [(bytes(k), bytes(v)) for k, v in start.get("headers", [])]
                     if self._cacheable(start["status"], headers, size):
-                        self._items[key] = (start["status"], headers, b"".join(sent))
-                        while len(self._items) > self.size:
-                            self._items.popitem(last=False)
+                        self._store(key, (start["status"], headers, b"".join(sent)))
 
         await self.app(scope, _replaying(body, receive), capture)
 

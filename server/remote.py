@@ -84,6 +84,10 @@ def _boolean(result: ox.QuerySolutions) -> bool:
     return any(row[0] is not None and row[0].value not in ("0", "false") for row in result)
 
 
+#: pyoxigraph parses a query only to run it: on this empty store, a query is parsed and its answer never read.
+_EMPTY = ox.Store()
+
+
 class RemoteStore:
     """A query backend that forwards to a store's SPARQL query endpoint."""
 
@@ -135,7 +139,16 @@ class RemoteStore:
         return self._named_pragmas
 
     def run(self, job: QueryJob, timeout: float, reserved: bool = False) -> QueryOutcome:
-        """Forward ``job``; the store has its own pool, so ``reserved`` changes nothing here."""
+        """Forward ``job``; the store has its own pool, so ``reserved`` changes nothing here.
+
+        Only standard SPARQL 1.1 is forwarded, as pyoxigraph (the built-in engine) parses it: a store's own
+        extensions (Virtuoso's ``define`` pragmas, which can choose other graphs, make the store fetch a URL, or
+        precede an update the read-only check would not see) are refused before the store reads them.
+        """
+        try:  # parsed (on an empty store, its answer never read): nothing is evaluated here
+            _EMPTY.query(job.query)
+        except SyntaxError as exc:
+            return QueryOutcome(None, error=f"Not a SPARQL 1.1 query, so not sent to the store: {exc}")
         params: list[tuple[str, str]] = [("query", self._pragmas(job, timeout) + _bind(job)), *self._dataset(job)]
         if self.default_graphs:  # Virtuoso: stop well before our deadline (it overruns its own by seconds)
             params.append(("timeout", str(max(1, int(timeout * 500)))))  # milliseconds

@@ -304,3 +304,10 @@ def test_query_refuses_a_service_call_off_the_allow_list(built, tmp_path, listen
     while not listener.connections and time.time() < deadline:
         time.sleep(0.1)
     assert listener.connections
+
+
+def test_a_union_graph_without_a_store_is_an_error_not_ignored(capsys, monkeypatch):
+    """Regression: --store-union-graph without --store was silently ignored and the built-in engine served."""
+    monkeypatch.delenv("MINUSMA_KG_STORE", raising=False)
+    assert main(["serve", "--store-union-graph", "--port", "9"]) == 1
+    assert "--store URL" in capsys.readouterr().err

@@ -204,7 +204,8 @@ def test_the_build_infers_exactly_what_owlrl_infers_on_the_articles() -> None:
     assert reason_into(ds) == [f"inconsistent: {m}" for m in reference.inconsistencies] == []
     fast = set(ds.graph(INFERRED_GRAPH))
     expected = set(reference.graph)
-    assert len(expected) > 1000
+    assert expected  # owlrl inferred something, so the comparison compares something
     assert fast == expected, (sorted(expected - fast)[:5], sorted(fast - expected)[:5])
-    assert any(p == OWL.sameAs for _, p, _ in asserted) is False  # the Wikidata links stayed out of both
+    wikidata = "http://www.wikidata.org/entity/"
+    assert not any(str(o).startswith(wikidata) for _, _, o in fast)  # the Wikidata links stayed out of reasoning
     assert any(isinstance(o, Literal) and o.datatype == XSD.date for _, _, o in fast)  # literals went through

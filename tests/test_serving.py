@@ -495,3 +495,41 @@ def test_the_cache_keeps_at_most_its_size(app):
     assert len(front._items) == 2
     _asgi(front, queries[0])  # the oldest was dropped: asked again, it reaches the app
     assert counted.calls == 4
+
+
+def test_headers_a_balancer_stamps_on_each_request_share_one_entry(app):
+    """Regression: behind HAProxy every request carries its own X-Request-ID; keyed on it, the cache never hit
+    and filled with copies of one answer. Only the headers an answer can depend on are part of the key."""
+    from server.asgi import AnswerCache
+
+    counted = _Counted(app)
+    front = AnswerCache(counted, size=8)
+    query = load_saved_queries()[0].text
+    answers = {_asgi(front, query, **{"x-request-id": str(n), "x-forwarded-for": f"10.0.0.{n}"})[2] for n in range(5)}
+    assert len(answers) == 1 and counted.calls == 1 and len(front._items) == 1
+
+
+def test_a_request_for_a_fresh_answer_reaches_the_app(app):
+    """A balancer's health check says Cache-Control: no-cache: it must exercise the app and its workers, not be
+    replayed from memory while they are stuck."""
+    from server.asgi import AnswerCache
+
+    counted = _Counted(app)
+    front = AnswerCache(counted, size=8)
+    query = load_saved_queries()[0].text
+    assert _asgi(front, query)[0] == 200 and counted.calls == 1
+    assert _asgi(front, query, **{"cache-control": "no-cache"})[0] == 200 and counted.calls == 2
+    assert _asgi(front, query)[0] == 200 and counted.calls == 2
+
+
+def test_the_cache_keeps_at_most_its_bytes(app):
+    from server.asgi import AnswerCache
+
+    counted = _Counted(app)
+    queries = [q.text for q in load_saved_queries() if "needs-internet" not in q.tags][:3]
+    sizes = [len(_asgi(AnswerCache(counted, size=0), q)[2]) for q in queries]
+    front = AnswerCache(counted, size=8, max_total=sizes[0] + sizes[1])
+    for query in queries:
+        assert _asgi(front, query)[0] == 200
+    assert front._bytes <= sizes[0] + sizes[1] and len(front._items) < 3
+    assert front._bytes == sum(len(item[2]) for item in front._items.values())

@@ -221,6 +221,26 @@ def test_the_store_backend_keeps_the_safety_rules(store_client):
     assert r.headers["X-Result-Truncated"] == "true; limit=500"
 
 
+PRAGMAS = [
+    # an update behind a pragma: the read-only check reads the first word
+    "define input:default-graph-uri <urn:x:g> INSERT DATA { GRAPH <urn:x:g> { <urn:x:injected> <urn:x:p> 1 } }",
+    # a pragma that makes Virtuoso fetch a URL (a connection out of the endpoint's sandbox)
+    'define get:soft "replace" SELECT * FROM <http://127.0.0.1:9/> WHERE { ?s ?p ?o }',
+    # a pragma that chooses Virtuoso's own graphs as the default graph, around --store-union-graph
+    "define input:default-graph-uri <http://www.openlinksw.com/schemas/virtrdf#> SELECT * WHERE { ?s ?p ?o }",
+]
+
+
+@pytest.mark.parametrize("query", PRAGMAS)
+def test_a_store_extension_is_refused_before_the_store_reads_it(store_client, published, query):
+    """Regression: Virtuoso's ``define`` pragmas passed the safety checks and reached the store; only standard
+    SPARQL 1.1, as the built-in engine parses it, is forwarded."""
+    r = store_client.get("/sparql", query_string={"query": query})
+    assert r.status_code == 400 and "SPARQL 1.1" in r.text
+    injected = _select(published, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { <urn:x:injected> ?p ?o } }")
+    assert injected[0]["n"]["value"] == "0"
+
+
 def test_a_query_cut_short_by_the_store_is_refused_not_served_in_part(published, built):
     """Virtuoso stops a query at the deadline the endpoint passes on, and sends the rows found so far with a 200:
     the endpoint says it timed out instead of serving them as the answer."""
