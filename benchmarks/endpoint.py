@@ -50,10 +50,9 @@ from procs import group, stats  # noqa: E402 - benchmarks/procs.py, beside this 
 
 from kg.build import build  # noqa: E402 - after the sys.path line
 from kg.graph_store import publish_to_store  # noqa: E402
+from kg.layout import NQUADS, STORE  # noqa: E402
 from kg.namespaces import article_graph  # noqa: E402
-from kg.publish import NQUADS  # noqa: E402
 from kg.queries import load_saved_queries  # noqa: E402
-from kg.store import STORE  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 SCRIPT = HERE / "endpoint.lua"

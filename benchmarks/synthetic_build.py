@@ -53,9 +53,10 @@ sys.path.insert(0, str(ROOT))
 from kg import paths  # noqa: E402
 from kg.dataset_dir import open_build  # noqa: E402
 from kg.errors import NotABuildError  # noqa: E402
+from kg.layout import NQUADS, ONTOLOGY_HTML, REPORT, STORE, TRIG, TURTLE, VOID_FILE  # noqa: E402
 from kg.namespaces import CURATION_GRAPH, ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, RES  # noqa: E402
-from kg.publish import NQUADS, ONTOLOGY_HTML, REPORT, TRIG, TURTLE, VOID_FILE, publish_atomically, write_info  # noqa: E402
-from kg.store import STORE, write_store  # noqa: E402
+from kg.publish import publish_atomically, write_info  # noqa: E402
+from kg.store import write_store  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -18,15 +18,11 @@ from rdflib.namespace import RDF
 from kg import __version__, paths
 from kg.assemble import AnnotationErrors, Assembly, assemble
 from kg.examples import add_examples
+from kg.layout import INFO, NQUADS, ONTOLOGY_HTML, REPORT, VOID_FILE
 from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
 from kg.publish import (
     FORMAT_VERSION,
     GENERATOR,
-    INFO,
-    NQUADS,
-    ONTOLOGY_HTML,
-    REPORT,
-    VOID_FILE,
     check_replaceable,
     dump,
     ontology_html,

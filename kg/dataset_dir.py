@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import NotABuildError
-from kg.publish import INFO, NQUADS
-from kg.store import STORE, store_matches
+from kg.layout import INFO, NQUADS, STORE
+from kg.store import store_matches
 
 
 @dataclass(frozen=True)

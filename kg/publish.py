@@ -20,20 +20,12 @@ from rdflib import BNode, Dataset, Literal, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.errors import UnsafeOutputDirError
+from kg.layout import INFO, NQUADS, PUBLISHED, STORE, TRIG, TURTLE
 from kg.namespaces import PREFIXES
-from kg.store import STORE, manifest, write_store
+from kg.store import manifest, write_store
 
 log = logging.getLogger(__name__)
 
-TRIG = "minusma-kg.trig"
-NQUADS = "minusma-kg.nq"
-TURTLE = "minusma-kg.ttl"
-REPORT = "validation-report.ttl"
-INFO = "build-info.json"
-VOID_FILE = "void.ttl"
-ONTOLOGY_HTML = "ontology.html"
-#: Every file a build publishes; a legacy build (no GENERATOR key) may be replaced only if it holds nothing else.
-PUBLISHED = frozenset({TRIG, NQUADS, TURTLE, REPORT, INFO, VOID_FILE, ONTOLOGY_HTML})
 #: build-info.json's "generator" says a directory is a minusma-kg build and may be replaced by the next one.
 GENERATOR = "minusma-kg"
 #: build-info.json's "format_version": bumped when the published files change shape.

@@ -20,8 +20,6 @@ import pyoxigraph as ox
 
 log = logging.getLogger(__name__)
 
-#: The store's directory inside a build directory.
-STORE = "minusma-kg.oxigraph"
 
 
 def _add_union(store: ox.Store) -> None:

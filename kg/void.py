@@ -11,12 +11,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 from kg import __version__
+from kg.layout import DUMPS
 from kg.namespaces import GRAPH, ONTOLOGY_IRI, RES, VOID, WD, bind_prefixes
 from kg.stats import Stats
 
 DATASET = RES["dataset"]
 SITE = "https://w3id.org/minusma-kg/"
-DUMPS = {"minusma-kg.trig": "application/trig", "minusma-kg.nq": "application/n-quads", "minusma-kg.ttl": "text/turtle"}
 #: The dumps are also served gzip-compressed, at the same address plus ".gz".
 GZIP = "application/gzip"
 #: When the dataset was first published.

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from flask import Flask, Response, request
 
-from kg.publish import ONTOLOGY_HTML
+from kg.layout import ONTOLOGY_HTML
 from server.config import Config
 
 #: The policy of every HTML page; the ontology page adds its inline blocks' hashes to script-src and style-src.

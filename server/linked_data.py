@@ -24,8 +24,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
+from kg.layout import NQUADS
 from kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES
-from kg.publish import NQUADS
 from server.engine import RDF_FORMATS
 from server.formats import GRAPH_FORMATS, Format, negotiate
 

@@ -25,8 +25,8 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from werkzeug.exceptions import HTTPException
 
 from kg import paths
+from kg.layout import DUMPS, ONTOLOGY_HTML, VOID_FILE
 from kg.namespaces import GRAPH, MKG, PREFIXES, RES
-from kg.publish import NQUADS, ONTOLOGY_HTML, TRIG, TURTLE, VOID_FILE
 from kg.queries import load_saved_queries
 from server.engine import EngineBusy, QueryJob, QueryTimeout, WorkerCrashed
 from server.formats import GRAPH_FORMATS, negotiate
@@ -34,7 +34,6 @@ from server.formats import GRAPH_FORMATS, negotiate
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
 YASGUI_BUILD = Path(__file__).parent / "ui" / "node_modules" / "@zazuko" / "yasgui" / "build"
-DUMPS = {TRIG: "application/trig", NQUADS: "application/n-quads", TURTLE: "text/turtle"}
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
@@ -176,7 +175,7 @@ def index() -> str:
 
 def dataset_jsonld() -> dict[str, Any]:
     """The home page's schema.org Dataset (for dataset search engines): a JSON-LD data block, never executed."""
-    from kg.void import DATASET, DUMPS, ISSUED, PUBLISHER, SITE
+    from kg.void import DATASET, ISSUED, PUBLISHER, SITE
 
     creator = {"@type": "Organization", "name": PUBLISHER, "url": SITE}
     downloads = [{"@type": "DataDownload", "name": name + suffix, "contentUrl": f"{SITE}dumps/{name}{suffix}",

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from kg.dataset_dir import open_build
-from kg.store import STORE, load_in_memory, manifest, open_store
+from kg.layout import STORE
+from kg.store import load_in_memory, manifest, open_store
 from server.engine import Engine, QueryJob, WorkerSettings, execute
 from server.snapshot import pin
 from tests.comparison import COMPARISON_QUERIES, UNORDERED, rows_of

@@ -15,9 +15,9 @@ from rdflib.compare import isomorphic
 
 from kg.build import build
 from kg.errors import UnsafeOutputDirError
+from kg.layout import NQUADS, PUBLISHED, STORE, TRIG, TURTLE
 from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, PREFIXES
-from kg.publish import NQUADS, PUBLISHED, STAGING_MARKER, TRIG, TURTLE, publish_atomically
-from kg.store import STORE
+from kg.publish import STAGING_MARKER, publish_atomically
 from tests.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ import pytest
 
 from kg.build import BuildResult
 from kg.dataset_dir import open_build
+from kg.layout import INFO, NQUADS
 from kg.namespaces import GRAPH, MKG, RES
-from kg.publish import INFO, NQUADS
 from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

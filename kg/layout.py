@@ -1,0 +1,22 @@
+"""What a build directory holds: the names of its files, written by the build and read by the server, the command
+line and the benchmarks, and the media types of the dumps offered for download.
+
+Plain names and no imports: opening a build (:mod:`kg.dataset_dir`, in every query worker and HTTP process) must
+not load the RDF libraries.
+"""
+
+from __future__ import annotations
+
+TRIG = "minusma-kg.trig"
+NQUADS = "minusma-kg.nq"
+TURTLE = "minusma-kg.ttl"
+REPORT = "validation-report.ttl"
+INFO = "build-info.json"
+VOID_FILE = "void.ttl"
+ONTOLOGY_HTML = "ontology.html"
+#: The read-only pyoxigraph store (a directory of RocksDB files), with the union as its default graph.
+STORE = "minusma-kg.oxigraph"
+#: Every file a build publishes; a legacy build (no GENERATOR key) may be replaced only if it holds nothing else.
+PUBLISHED = frozenset({TRIG, NQUADS, TURTLE, REPORT, INFO, VOID_FILE, ONTOLOGY_HTML})
+#: The dumps offered for download (also gzip-compressed, at the same name plus ".gz"), with their media types.
+DUMPS = {TRIG: "application/trig", NQUADS: "application/n-quads", TURTLE: "text/turtle"}
