@@ -240,15 +240,19 @@ class _Engine:
     def intern(self, term: Node) -> int:
         return self.ids[term]
 
-    def load_pairs(self, p: int, pairs: set[tuple[int, int]]) -> None:
-        """Input pairs of a property: stored, and a delta of the first round."""
-        self.pairs[p] |= pairs
-        self.new_pairs[p] |= pairs
+    def _index(self, p: int, pairs: set[tuple[int, int]]) -> None:
+        """Successors and predecessors of the properties the chains and transitivity join on."""
         if p in self.joined:
             succ, pred = self.succ[p], self.pred[p]
             for s, o in pairs:
                 succ[s].add(o)
                 pred[o].add(s)
+
+    def load_pairs(self, p: int, pairs: set[tuple[int, int]]) -> None:
+        """Input pairs of a property: stored, and a delta of the first round."""
+        self.pairs[p] |= pairs
+        self.new_pairs[p] |= pairs
+        self._index(p, pairs)
 
     def load_instances(self, c: int, instances: set[int]) -> None:
         """Input instances of a class: stored, and a delta of the first round."""
@@ -256,16 +260,11 @@ class _Engine:
         self.new_instances[c] |= instances
 
     def load(self, s: int, p: int, o: int) -> None:
-        """An input triple: stored, and a delta of the first round."""
+        """One input triple (the schema's: few), stored and a delta of the first round."""
         if p == self.type:
-            self.instances[o].add(s)
-            self.new_instances[o].add(s)
+            self.load_instances(o, {s})
         else:
-            self.pairs[p].add((s, o))
-            self.new_pairs[p].add((s, o))
-            if p in self.joined:
-                self.succ[p][s].add(o)
-                self.pred[p][o].add(s)
+            self.load_pairs(p, {(s, o)})
 
     def derive(self, s: int, p: int, o: int) -> None:
         """One derived triple, new unless stored already."""
@@ -287,11 +286,7 @@ class _Engine:
             self.pairs[p] |= fresh
             self.new_pairs[p] |= fresh
             self.derived_pairs[p] |= fresh
-            if p in self.joined:
-                succ, pred = self.succ[p], self.pred[p]
-                for s, o in fresh:
-                    succ[s].add(o)
-                    pred[o].add(s)
+            self._index(p, fresh)
 
     def add_instances(self, c: int, candidates: set[int]) -> None:
         fresh = candidates - self.instances[c]
@@ -467,7 +462,7 @@ def _datatypes(engine: _Engine, literals: set[Literal], typed: list[Triple], rul
         x = engine.intern(lt)
         for c in (dt, *OWL_Datatype_Subsumptions.get(dt, ())):  # dt-type2, and the datatype's supertypes
             used.add(c)
-            engine.load(x, engine.type, engine.intern(c))
+            engine.load_instances(engine.intern(c), {x})
         try:
             AltXSDToPYTHON.get(dt, str)(str(lt))
         except ValueError:
@@ -476,7 +471,7 @@ def _datatypes(engine: _Engine, literals: set[Literal], typed: list[Triple], rul
         used.add(dt)
         for c in OWL_Datatype_Subsumptions.get(dt, ()):
             used.add(c)
-            engine.load(engine.intern(s), engine.type, engine.intern(c))
+            engine.load_instances(engine.intern(c), {engine.intern(s)})
     disjoint = [(left, right) for left, _, right in OWLRL_Datatypes_Disjointness if left in used and right in used]
     rules.disjoint_classes = [*rules.disjoint_classes, *(d for d in disjoint if d not in rules.disjoint_classes)]
     return errors

@@ -52,3 +52,14 @@ def rows_of(results: dict, unordered: dict[str, str] | None = None) -> list[tupl
             )
         )
     return sorted(rows)
+
+
+def both_answers(name: str, local_client, store_client) -> tuple[list[tuple], list[tuple]]:
+    """The rows of comparison query ``name`` from the built-in engine and through the store (both must say 200)."""
+    query, accept = COMPARISON_QUERIES[name], {"Accept": "application/sparql-results+json"}
+    local = local_client.get("/sparql", query_string={"query": query}, headers=accept)
+    remote = store_client.get("/sparql", query_string={"query": query}, headers=accept)
+    assert local.status_code == remote.status_code == 200, remote.text
+    ours, theirs = rows_of(local.json, UNORDERED.get(name)), rows_of(remote.json, UNORDERED.get(name))
+    assert ours, f"{name} returned nothing: it compares nothing"
+    return ours, theirs

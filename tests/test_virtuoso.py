@@ -25,7 +25,7 @@ import pytest
 from kg.cli import _store_url, main, parser
 from kg.graph_store import PASSWORD_ENV, UNION_GRAPH, store_query_url
 from kg.namespaces import RES, sparql_prologue
-from tests.comparison import COMPARISON_QUERIES, UNORDERED, rows_of
+from tests.comparison import COMPARISON_QUERIES, both_answers
 from tests.corpus import Corpus
 
 #: A Virtuoso start, a publish and every comparison query twice: about 15 s on 2 cores, so with the slow tests.
@@ -198,13 +198,7 @@ def _without(rows: list[tuple], var: str) -> list[tuple]:
 
 @pytest.mark.parametrize("name", sorted(COMPARISON_QUERIES))
 def test_the_store_and_the_built_in_engine_give_the_same_answers(name, client, store_client):
-    query = COMPARISON_QUERIES[name]
-    accept = {"Accept": "application/sparql-results+json"}
-    local = client.get("/sparql", query_string={"query": query}, headers=accept)
-    remote = store_client.get("/sparql", query_string={"query": query}, headers=accept)
-    assert local.status_code == remote.status_code == 200, remote.text
-    ours, theirs = rows_of(local.json, UNORDERED.get(name)), rows_of(remote.json, UNORDERED.get(name))
-    assert ours, f"{name} returned nothing: it compares nothing"
+    ours, theirs = both_answers(name, client, store_client)
     if name not in VIRTUOSO_DEVIATIONS:
         assert theirs == ours
     elif (var := VIRTUOSO_DEVIATIONS[name]) == DUPLICATES:
