@@ -391,7 +391,8 @@ def _add_article(ctx: _Context, article: Article) -> None:
     if article.published:
         if not article.published_evidence or normalise(article.published_evidence) not in normalise(text):
             raise AnnotationError(
-                article.annotation_path, 1, "'published' needs 'published_evidence', a passage of the text that shows it"
+                article.annotation_path, 1,
+                "'published' needs 'published_evidence', a passage of the text that shows it",
             )
         g.add((node, SDO.datePublished, Literal(article.published.isoformat(), datatype=XSD.date)))
     if article.page_date:

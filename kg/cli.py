@@ -33,8 +33,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         for line in result.errors:
             print(f"  {line}", file=sys.stderr)
         return 1
-    assert result.stats is not None
-    print(result.stats.render())
+    if result.stats is not None:  # a published build always has its counts
+        print(result.stats.render())
     print(f"\nPublished to {result.out}")
     return 0
 
@@ -163,7 +163,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     from kg.queries import QueryFileError, find_saved_query, load_saved_queries
     from kg.run_query import render
     from server.config import Config
-    from server.safety import Refused, check_query
+    from server.safety import QueryRefusedError, check_query
 
     if args.list:
         for q in load_saved_queries():
@@ -182,7 +182,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         return 1
     try:  # the endpoint's rules: no update, no SERVICE call off MINUSMA_KG_ALLOWED_SERVICES
         check_query(saved.text, Config.from_env().allowed_services)
-    except Refused as exc:
+    except QueryRefusedError as exc:
         print(exc, file=sys.stderr)
         return 1
     found = built_dataset(args.data)
@@ -351,7 +351,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser(
         "build",
-        help="articles -> RDF -> SHACL -> OWL 2 RL -> published files",
+                    help="articles -> RDF -> SHACL -> OWL 2 RL -> published files",
         description="Build the graph from the annotated articles, validate it against the shapes, reason over it "
         "(OWL 2 RL) and publish TriG, N-Quads, Turtle and the validation report into --out. On a violation nothing "
         "is published and the previous output stays as it was.",
@@ -361,7 +361,7 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser(
         "validate",
-        help="check the annotations and the SHACL shapes only",
+                    help="check the annotations and the SHACL shapes only",
         description="Assemble the graph and validate it against ontology/shapes.ttl without reasoning or publishing. "
         "Every problem is reported in one run: schema (kg/annotation.schema.json), evidence and dates not in the text, "
         "unknown ids, shape violations, warnings, and the items still marked 'review: draft' (exit 1 while any "
@@ -374,7 +374,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "stats",
-        help="print counts of a built dataset",
+                    help="print counts of a built dataset",
         description="Print triples per named graph, instances per class and the number of inferred triples.",
     )
     s.add_argument("--data", default=None, metavar="DIR", help=STATS_DATA_HELP)
@@ -382,7 +382,7 @@ def parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser(
         "serve",
-        help="serve the graph through a SPARQL 1.1 endpoint",
+                    help="serve the graph through a SPARQL 1.1 endpoint",
         description="Serve the built dataset at /sparql (SPARQL 1.1 Protocol, read-only) with uvicorn. Without "
         "--data, builds build/ first when it holds no build of the current sources; a --data directory must already "
         "hold a build. Options override MINUSMA_KG_* variables.",
@@ -391,12 +391,17 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     sv.add_argument("--port", type=port_number, default=8000, help="port (default: %(default)s)")
     sv.add_argument("--processes", type=int, default=None, help="HTTP processes (default: one per CPU)")
-    sv.add_argument("--threads", type=int, default=None, help="threads per HTTP process running the app (MINUSMA_KG_THREADS, default 8)")
+    sv.add_argument("--threads", type=int, default=None,
+                    help="threads per HTTP process running the app (MINUSMA_KG_THREADS, default 8)")
     sv.add_argument("--workers", type=int, default=None, help="query worker processes (MINUSMA_KG_WORKERS, default 2)")
-    sv.add_argument("--timeout", type=float, default=None, help="seconds a query may run (MINUSMA_KG_TIMEOUT, default 10)")
-    sv.add_argument("--result-limit", type=int, default=None, help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)")
-    sv.add_argument("--allow-service", action="append", metavar="IRI", help="a SERVICE IRI queries may call (repeatable)")
-    sv.add_argument("--cors-origin", action="append", metavar="ORIGIN", help="an origin allowed by CORS (repeatable; default *)")
+    sv.add_argument("--timeout", type=float, default=None,
+                    help="seconds a query may run (MINUSMA_KG_TIMEOUT, default 10)")
+    sv.add_argument("--result-limit", type=int, default=None,
+                    help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)")
+    sv.add_argument("--allow-service", action="append", metavar="IRI",
+                    help="a SERVICE IRI queries may call (repeatable)")
+    sv.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                    help="an origin allowed by CORS (repeatable; default *)")
     from kg.graph_store import CHUNK_TRIPLES, UNION_GRAPH
 
     sv.add_argument("--store", default=None, metavar="URL",
@@ -409,7 +414,7 @@ def parser() -> argparse.ArgumentParser:
 
     pb = sub.add_parser(
         "publish",
-        help="load the dataset into a SPARQL Graph Store Protocol store",
+                    help="load the dataset into a SPARQL Graph Store Protocol store",
         description="PUT every named graph of the built dataset, and their union as the default graph, into a SPARQL "
         "1.1 Graph Store Protocol endpoint (Oxigraph server: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data; "
         "Virtuoso: http://HOST:8890/sparql-graph-crud-auth with --user and --union-graph; see docs/stores.md).",
@@ -428,7 +433,7 @@ def parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser(
         "query",
-        help="run a saved query (or a .rq file) against the built graph",
+                    help="run a saved query (or a .rq file) against the built graph",
         description="Run a saved query from queries/ by name or number (see --list), or any .rq file, against the "
         "built dataset (union default graph, inferences included), and print the result.",
     )
@@ -440,7 +445,7 @@ def parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser(
         "export",
-        help="write the graph for Wikidata's tools or OpenRefine",
+                    help="write the graph for Wikidata's tools or OpenRefine",
         description="quickstatements: QuickStatements V1 commands for what the articles say about entities linked to "
         "Wikidata (never CREATE; every statement sourced to its article). mixnmatch: the entities not linked to "
         "Wikidata as a Mix'n'match catalogue (id, name, description, url, type). openrefine: every entity as CSV "
@@ -478,7 +483,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    level = logging.INFO if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     return int(args.func(args))
 
 

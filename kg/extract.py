@@ -243,8 +243,8 @@ def _before_cue(text: str, start: int, mentions: list[Mention]) -> tuple[str | N
 
 
 def _possessive(text: str, mention: Mention) -> bool:
-    """"Diop’s speech": a name in the possessive is what is spoken about, not who speaks."""
-    return text[mention.end : mention.end + 2] in ("’s", "'s")
+    """"Diop’s speech": a name in the possessive is what is spoken about, not who speaks."""  # noqa: RUF002 (the articles' own apostrophe)
+    return text[mention.end : mention.end + 2] in ("’s", "'s")  # noqa: RUF001 (the articles' own apostrophe)
 
 
 def _last_person(mentions: list[Mention], before: int) -> str | None:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 _SPACE = re.compile(r"\s+")
 
 
-class TooManyForClient(Exception):
+class TooManyForClientError(Exception):
     """This client already runs as many queries as it may."""
 
 
@@ -31,7 +31,7 @@ class ClientSlots:
     def slot(self, client: str) -> Iterator[None]:
         with self._lock:
             if self.per_client > 0 and self._running[client] >= self.per_client:
-                raise TooManyForClient(client)
+                raise TooManyForClientError(client)
             self._running[client] += 1
         try:
             yield

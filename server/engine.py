@@ -63,15 +63,15 @@ class QueryOutcome:
     not_acceptable: bool = False
 
 
-class QueryTimeout(Exception):
+class QueryTimeoutError(Exception):
     """The query ran past the configured timeout; its worker was killed."""
 
 
-class EngineBusy(Exception):
+class EngineBusyError(Exception):
     """Every worker of the query's lane is busy; the client should retry shortly."""
 
 
-class WorkerCrashed(Exception):
+class WorkerCrashedError(Exception):
     """The worker running the query died (a crash in the engine, or its memory cap); it was replaced."""
 
 
@@ -88,7 +88,9 @@ def load_store(nquads: Path) -> ox.Store:
     return load_in_memory(nquads)
 
 
-_RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV}
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV
+}  # fmt: skip
 
 
 def _tsv_rows(result: ox.QuerySolutions, job: QueryJob) -> tuple[list[str], Literal["rows", "bytes"] | None]:
@@ -368,15 +370,15 @@ class Engine:
                 log.warning("an idle query worker had died; replacing it")
                 self._forget(worker)
                 self._replace(lane)
-        raise EngineBusy("every query worker is busy")
+        raise EngineBusyError("every query worker is busy")
 
     def run(self, job: QueryJob, timeout: float, reserved: bool = False) -> QueryOutcome:
         """Run ``job``; the timeout counts from when a worker starts on it, as no job waits in a queue.
 
         Raises:
-            EngineBusy: no idle worker in the lanes this caller may use.
-            QueryTimeout: the query ran longer than ``timeout`` seconds; its worker was killed and replaced.
-            WorkerCrashed: the worker died while running the query; it was replaced.
+            EngineBusyError: no idle worker in the lanes this caller may use.
+            QueryTimeoutError: the query ran longer than ``timeout`` seconds; its worker was killed and replaced.
+            WorkerCrashedError: the worker died while running the query; it was replaced.
         """
         lane, worker = self._take(reserved)
         try:
@@ -389,11 +391,11 @@ class Engine:
             log.warning("a query worker died while running a query; replacing it")
             self._forget(worker)
             self._replace(lane)
-            raise WorkerCrashed("the query worker stopped while running this query") from exc
+            raise WorkerCrashedError("the query worker stopped while running this query") from exc
         log.warning("query ran past %.1fs; killing its worker", timeout)
         self._forget(worker)
         self._replace(lane)
-        raise QueryTimeout(f"the query ran for more than {timeout:g} s and was stopped")
+        raise QueryTimeoutError(f"the query ran for more than {timeout:g} s and was stopped")
 
     def _forget(self, worker: _Worker) -> None:
         worker.kill()

@@ -23,20 +23,21 @@ class Format:
         return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
 
 
+_W3 = "http://www.w3.org/ns/formats/"  # the W3C's IRIs for the formats (SPARQL service descriptions)
 SOLUTION_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("json", "srj"), "http://www.w3.org/ns/formats/SPARQL_Results_JSON"),
-    Format("xml", "application/sparql-results+xml", ("xml", "srx"), "http://www.w3.org/ns/formats/SPARQL_Results_XML"),
-    Format("csv", "text/csv", ("csv",), "http://www.w3.org/ns/formats/SPARQL_Results_CSV"),
-    Format("tsv", "text/tab-separated-values", ("tsv",), "http://www.w3.org/ns/formats/SPARQL_Results_TSV"),
+    Format("json", "application/sparql-results+json", ("json", "srj"), _W3 + "SPARQL_Results_JSON"),
+    Format("xml", "application/sparql-results+xml", ("xml", "srx"), _W3 + "SPARQL_Results_XML"),
+    Format("csv", "text/csv", ("csv",), _W3 + "SPARQL_Results_CSV"),
+    Format("tsv", "text/tab-separated-values", ("tsv",), _W3 + "SPARQL_Results_TSV"),
 )
 BOOLEAN_FORMATS: tuple[Format, ...] = SOLUTION_FORMATS[:2]
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ("turtle", "ttl"), "http://www.w3.org/ns/formats/Turtle", "turtle"),
-    Format("ntriples", "application/n-triples", ("nt", "ntriples", "n-triples"), "http://www.w3.org/ns/formats/N-Triples", "nt"),
-    Format("rdfxml", "application/rdf+xml", ("rdfxml", "rdf", "rdf+xml"), "http://www.w3.org/ns/formats/RDF_XML", "xml"),
-    Format("jsonld", "application/ld+json", ("jsonld", "json-ld"), "http://www.w3.org/ns/formats/JSON-LD", "json-ld"),
-    Format("trig", "application/trig", ("trig",), "http://www.w3.org/ns/formats/TriG", "trig"),
-    Format("nquads", "application/n-quads", ("nq", "nquads", "n-quads"), "http://www.w3.org/ns/formats/N-Quads", "nquads"),
+    Format("turtle", "text/turtle", ("turtle", "ttl"), _W3 + "Turtle", "turtle"),
+    Format("ntriples", "application/n-triples", ("nt", "ntriples", "n-triples"), _W3 + "N-Triples", "nt"),
+    Format("rdfxml", "application/rdf+xml", ("rdfxml", "rdf", "rdf+xml"), _W3 + "RDF_XML", "xml"),
+    Format("jsonld", "application/ld+json", ("jsonld", "json-ld"), _W3 + "JSON-LD", "json-ld"),
+    Format("trig", "application/trig", ("trig",), _W3 + "TriG", "trig"),
+    Format("nquads", "application/n-quads", ("nq", "nquads", "n-quads"), _W3 + "N-Quads", "nquads"),
 )
 #: Media types some clients send for the same formats.
 SYNONYMS = {

@@ -28,7 +28,7 @@ from kg import paths
 from kg.layout import DUMPS, ONTOLOGY_HTML, VOID_FILE
 from kg.namespaces import GRAPH, MKG, PREFIXES, RES
 from kg.queries import load_saved_queries
-from server.engine import EngineBusy, QueryJob, QueryTimeout, WorkerCrashed
+from server.engine import EngineBusyError, QueryJob, QueryTimeoutError, WorkerCrashedError
 from server.formats import GRAPH_FORMATS, negotiate
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
@@ -54,9 +54,9 @@ def run_known(job: QueryJob, timeout: float | None = None) -> Any:
     state = current_app.extensions["minusma-kg"]
     try:
         outcome = state.engine.run(job, timeout or state.config.timeout, reserved=True)
-    except (EngineBusy, WorkerCrashed):
+    except (EngineBusyError, WorkerCrashedError):
         abort(503, "The server is busy; try again in a moment.")
-    except QueryTimeout:
+    except QueryTimeoutError:
         abort(503, "This page took too long to compute; try again in a moment.")
     if outcome.error:
         raise RuntimeError(outcome.error)

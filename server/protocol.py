@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from server.admission import TooManyForClient
-from server.engine import EngineBusy, QueryJob, QueryTimeout, WorkerCrashed
+from server.admission import TooManyForClientError
+from server.engine import EngineBusyError, QueryJob, QueryTimeoutError, WorkerCrashedError
 from server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, acceptable, negotiate
-from server.safety import Limits, Refused, check_query
+from server.safety import Limits, QueryRefusedError, check_query
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("sparql", __name__)
@@ -38,31 +38,33 @@ def _text(status: int, message: str, **headers: str) -> Response:
 
 
 def parse_request() -> ProtocolRequest:
-    """Read query, dataset and format from the request; raise :class:`Refused` for what the protocol forbids."""
+    """Read query, dataset and format from the request; raise :class:`QueryRefusedError` for what the protocol
+    forbids."""
     if request.method == "GET":
         params = request.args
         if "update" in params:
-            raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+            raise QueryRefusedError(403, "This endpoint is read-only: SPARQL Update is not accepted.")
         queries = params.getlist("query")
     else:
         mimetype = request.mimetype
         if mimetype == UPDATE:
-            raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+            raise QueryRefusedError(403, "This endpoint is read-only: SPARQL Update is not accepted.")
         if mimetype == FORM:
             params = request.form
             if "update" in params:
-                raise Refused(403, "This endpoint is read-only: SPARQL Update is not accepted.")
+                raise QueryRefusedError(403, "This endpoint is read-only: SPARQL Update is not accepted.")
             queries = params.getlist("query")
         elif mimetype == DIRECT:
             params = request.args
             queries = [request.get_data(as_text=True)]
         else:
-            raise Refused(
+            raise QueryRefusedError(
                 415,
-                f"POST a query as {FORM} (query=...) or as {DIRECT} (the query as the body); got {mimetype or 'no content type'}.",
+                f"POST a query as {FORM} (query=...) or as {DIRECT} (the query as the body); "
+                f"got {mimetype or 'no content type'}.",
             )
     if len(queries) > 1:
-        raise Refused(400, "Exactly one 'query' parameter is allowed; this request has several.")
+        raise QueryRefusedError(400, "Exactly one 'query' parameter is allowed; this request has several.")
     default_graphs = tuple(params.getlist("default-graph-uri")) or tuple(request.args.getlist("default-graph-uri"))
     named_graphs = tuple(params.getlist("named-graph-uri")) or tuple(request.args.getlist("named-graph-uri"))
     for name, values in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
@@ -78,7 +80,7 @@ def _check_graph_iri(parameter: str, value: str) -> None:
         ox.NamedNode(value)
     except ValueError as exc:
         message = f"{parameter}={value!r} is not an absolute IRI ({exc}); give the graph's IRI without <>."
-        raise Refused(400, message) from None
+        raise QueryRefusedError(400, message) from None
 
 
 def _dataset(req: ProtocolRequest) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
@@ -97,11 +99,11 @@ def sparql() -> Response:
         if req.query is None:
             return state.service_description_response(req.format)
         if len(req.query.encode("utf-8")) > config.max_request_bytes:
-            raise Refused(413, f"The query is longer than {config.max_request_bytes} bytes.")
+            raise QueryRefusedError(413, f"The query is longer than {config.max_request_bytes} bytes.")
         if not req.query.strip():
-            raise Refused(400, "The query is empty.")
+            raise QueryRefusedError(400, "The query is empty.")
         check_query(req.query, config.allowed_services, Limits(max_depth=config.max_depth))
-    except Refused as exc:
+    except QueryRefusedError as exc:
         return _text(exc.status, str(exc))
 
     if req.query in state.known:  # a saved question, however spaced: one cache entry, the reserved workers
@@ -118,7 +120,8 @@ def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), res
     state = current_app.extensions["minusma-kg"]
     config = state.config
     accept = request.accept_mimetypes
-    assert req.query is not None
+    if req.query is None:  # parse_request returns a query or raises; this says so to the type checker
+        raise QueryRefusedError(400, "No query given.")
     solution = negotiate(SOLUTION_FORMATS, accept, req.format)
     boolean = negotiate(BOOLEAN_FORMATS, accept, req.format)
     graph = negotiate(GRAPH_FORMATS, accept, req.format)
@@ -146,15 +149,15 @@ def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), res
     try:
         with slot:
             outcome = state.engine.run(job, config.timeout, reserved=reserved)
-    except TooManyForClient:
+    except TooManyForClientError:
         return _text(
             429, f"You are already running {config.per_client} queries; wait for one to finish.", **{"Retry-After": "1"}
         )
-    except EngineBusy:
+    except EngineBusyError:
         return _text(503, "Every query worker is busy; try again shortly.", **{"Retry-After": "1"})
-    except QueryTimeout as exc:
+    except QueryTimeoutError as exc:
         return _text(503, f"Query timed out: {exc}. Narrow it (add a LIMIT, more specific patterns) and try again.")
-    except WorkerCrashed as exc:
+    except WorkerCrashedError as exc:
         return _text(
             503, f"The query could not be completed: {exc} (too large for its memory, or an engine crash). "
             "Narrow it and try again.", **{"Retry-After": "1"},
@@ -162,7 +165,8 @@ def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), res
     if outcome.error:
         return _text(400, outcome.error)
     if outcome.not_acceptable:
-        offered = {"solutions": SOLUTION_FORMATS, "boolean": BOOLEAN_FORMATS, "graph": GRAPH_FORMATS}[outcome.kind or "solutions"]
+        by_kind = {"solutions": SOLUTION_FORMATS, "boolean": BOOLEAN_FORMATS, "graph": GRAPH_FORMATS}
+        offered = by_kind[outcome.kind or "solutions"]
         return _text(406, f"No acceptable format for this {outcome.kind} result. Offered: {acceptable(offered)}.")
     fmt = next(f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS) if f.key == outcome.format)
     headers = {

@@ -16,7 +16,7 @@ from io import BytesIO
 import pyoxigraph as ox
 
 from kg.namespaces import GRAPH
-from server.engine import QueryJob, QueryOutcome, QueryTimeout, serialize_result
+from server.engine import QueryJob, QueryOutcome, QueryTimeoutError, serialize_result
 from server.safety import _LEXEMES, _significant, _tokens
 
 #: One format per query form: Virtuoso answers a CONSTRUCT asked for "results+json, n-triples;q=0.9" with its
@@ -130,7 +130,7 @@ class RemoteStore:
                                default_graphs=self.default_graphs, limit=1_000_000)  # fmt: skip
             outcome = self.run(listing, timeout)
             if outcome.error is not None:
-                raise QueryTimeout(f"cannot list the store's graphs: {outcome.error}")
+                raise QueryTimeoutError(f"cannot list the store's graphs: {outcome.error}")
             graphs = sorted(b["g"]["value"] for b in json.loads(outcome.body)["results"]["bindings"])
             pragmas = "".join(f"define input:named-graph-uri {ox.NamedNode(g)}\n" for g in graphs)
             if not graphs:  # nothing published yet: ask again next time rather than keep an empty list
@@ -169,9 +169,10 @@ class RemoteStore:
             message = err.read().decode("utf-8", "replace").strip()
             return QueryOutcome(None, error=f"SPARQL error from the store ({err.code}): {message}")
         except TimeoutError as exc:
-            raise QueryTimeout(f"the store did not answer within {timeout:g} s") from exc
+            raise QueryTimeoutError(f"the store did not answer within {timeout:g} s") from exc
         if partial:  # a Virtuoso "anytime" answer: the rows found before its time limit, with status 200
-            raise QueryTimeout(f"the store stopped the query at its own time limit ({partial}) and sent part of it")
+            stopped = f"the store stopped the query at its own time limit ({partial}) and sent part of it"
+            raise QueryTimeoutError(stopped)
         if content_type in (ACCEPT_RESULTS, "application/json"):
             result = ox.parse_query_results(BytesIO(body), format=ox.QueryResultsFormat.JSON)
             if form == "ASK" and isinstance(result, ox.QuerySolutions):

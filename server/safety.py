@@ -52,7 +52,7 @@ class Limits:
     max_operators: int = 1000
 
 
-class Refused(Exception):
+class QueryRefusedError(Exception):
     """A request the endpoint will not carry out; ``status`` is the HTTP status to answer with."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -190,42 +190,42 @@ def check_structure(query: str, limits: Limits) -> None:
         elif tok.kind == "name" and tok.text.upper() in _PATTERN_WORDS:
             patterns += 1
     if deepest > limits.max_depth:
-        raise Refused(
+        raise QueryRefusedError(
             400, f"The query is nested {deepest} levels deep; this endpoint accepts at most {limits.max_depth}."
         )
     if patterns > limits.max_patterns:
-        raise Refused(
+        raise QueryRefusedError(
             400,
             f"The query has {patterns} OPTIONAL/UNION/MINUS/FILTER/... clauses; this endpoint accepts at most "
             f"{limits.max_patterns}.",
         )
     if operators > limits.max_operators:
-        raise Refused(
+        raise QueryRefusedError(
             400, f"The query has {operators} operators; this endpoint accepts at most {limits.max_operators}."
         )
 
 
 def check_query(query: str, allowed_services: tuple[str, ...], limits: Limits | None = None) -> None:
-    """Raise :class:`Refused` for an update, a SERVICE call that is not allowed, or an over-deep query."""
+    """Raise :class:`QueryRefusedError` for an update, a SERVICE call that is not allowed, or an over-deep query."""
     if is_update(query):
-        raise Refused(
+        raise QueryRefusedError(
             400, "This endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP, ...) is not accepted."
         )
     check_structure(query, limits or Limits())
     targets = service_targets(query)
     if targets is None:
-        raise Refused(
+        raise QueryRefusedError(
             403,
             "The query mentions SERVICE in a form that could not be checked against the allow-list; it was not run.",
         )
     for target in targets:
         if target.startswith(("?", "$")):
-            raise Refused(
+            raise QueryRefusedError(
                 403, f"SERVICE {target}: a service chosen by a variable cannot be checked; name the service IRI."
             )
         if target not in allowed_services:
             allowed = ", ".join(allowed_services) or "none"
-            raise Refused(
+            raise QueryRefusedError(
                 403,
                 f"SERVICE <{target}> is not allowed: this endpoint opens no network connection except to the "
                 "configured "

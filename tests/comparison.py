@@ -40,12 +40,13 @@ def rows_of(results: dict, unordered: dict[str, str] | None = None) -> list[tupl
     for binding in results["results"]["bindings"]:
         for var, sep in (unordered or {}).items():
             if var in binding:
-                binding = {**binding, var: {**binding[var], "value": sep.join(sorted(binding[var]["value"].split(sep)))}}
+                parts = sorted(binding[var]["value"].split(sep))
+                binding = {**binding, var: {**binding[var], "value": sep.join(parts)}}
         rows.append(
             tuple(
                 sorted(
                     (var, term["type"].replace("typed-literal", "literal"), term["value"], term.get("xml:lang", ""),
-                     term.get("datatype", "") if term["type"] != "bnode" else "")  # fmt: skip
+                     term.get("datatype", "") if term["type"] != "bnode" else "")
                     for var, term in binding.items()
                     if term["type"] != "bnode"
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import threading
@@ -87,10 +88,8 @@ class LiveServer:
         self.thread.start()
 
     def _run(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the listening socket was closed under select(): the server is stopping
             self.server.run()
-        except OSError:  # the listening socket was closed under select(): the server is stopping
-            pass
 
     def close(self) -> None:
         self.server.close()

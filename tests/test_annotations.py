@@ -82,7 +82,8 @@ def test_a_failed_build_leaves_the_last_good_output_untouched(workspace: Path, t
     out = tmp_path / "out"
     out.mkdir()
     (out / "minusma-kg.nq").write_text("last good output\n")
-    (out / "build-info.json").write_text('{"generator": "minusma-kg", "format_version": 1}')  # a previous build's marker
+    # a previous build's marker
+    (out / "build-info.json").write_text('{"generator": "minusma-kg", "format_version": 1}')
     _edit(workspace / "articles" / f"{ARTICLE}.yaml", "draftedBy: france", "draftedBy: frnace")
     result = build(out, Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml"))
     assert not result.ok and any("frnace" in e for e in result.errors)
@@ -94,8 +95,14 @@ def test_a_shape_violation_fails_the_build_naming_node_label_message_and_file(wo
     """Well-formed YAML that breaks a shape: a withdrawal whose article gives no withdrawing party."""
     yaml = workspace / "articles" / "002_678bb55166afe458.yaml"
     text = yaml.read_text(encoding="utf-8")
-    text = text.replace("  - {id: withdrawal-ivory-coast, type: Withdrawal", "  - {id: withdrawal-mystery, type: Withdrawal, label: A withdrawal nobody made}\n  - {id: withdrawal-ivory-coast, type: Withdrawal", 1)
-    text += "  - about: withdrawal-mystery\n    evidence: Components partners of MINUSMA forces has since withdrawn most of their forces\n    set: {status: Completed, withdrawsFrom: minusma}\n"
+    ivory = "  - {id: withdrawal-ivory-coast, type: Withdrawal"
+    mystery = "  - {id: withdrawal-mystery, type: Withdrawal, label: A withdrawal nobody made}\n"
+    text = text.replace(ivory, mystery + ivory, 1)
+    text += (
+        "  - about: withdrawal-mystery\n"
+        "    evidence: Components partners of MINUSMA forces has since withdrawn most of their forces\n"
+        "    set: {status: Completed, withdrawsFrom: minusma}\n"
+    )
     yaml.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     result = build(out, Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml"))

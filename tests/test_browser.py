@@ -20,7 +20,7 @@ def browser():
         b = p.chromium.launch(
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],  # fmt: skip
+                  "--no-first-run", "--disable-sync"],
         )
         yield b
         b.close()

@@ -7,7 +7,16 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from server.engine import Engine, EngineBusy, QueryJob, QueryTimeout, WorkerCrashed, WorkerSettings, execute, load_store
+from server.engine import (
+    Engine,
+    EngineBusyError,
+    QueryJob,
+    QueryTimeoutError,
+    WorkerCrashedError,
+    WorkerSettings,
+    execute,
+    load_store,
+)
 
 BIG = ("PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> SELECT ?t (CONCAT(?t, ?t, ?t, ?t) AS ?x) "
        "WHERE { ?e mkg:evidenceText ?t . ?a ?b ?c } LIMIT 100000")  # fmt: skip
@@ -59,13 +68,13 @@ def engine(built):
 def test_a_query_past_the_worker_memory_cap_gets_worker_crashed_and_a_new_worker(engine):
     # sorting every pair of quads holds tens of millions of rows at once: gigabytes, past the 1 GiB cap
     huge = "SELECT (COUNT(*) AS ?n) WHERE { { SELECT * WHERE { ?a ?p ?b . ?c ?q ?d } ORDER BY ?a ?b ?c ?d } }"
-    with pytest.raises(WorkerCrashed):
+    with pytest.raises(WorkerCrashedError):
         engine.run(QueryJob(huge), 60.0)
     for _ in range(100):  # the replacement starts in the background
         try:
             assert json.loads(engine.run(QueryJob("ASK {}"), 10.0).body)["boolean"] is True
             return
-        except EngineBusy:
+        except EngineBusyError:
             import time
 
             time.sleep(0.2)
@@ -78,7 +87,7 @@ def test_a_dead_idle_worker_is_noticed_before_a_query_is_sent_to_it(engine):
     worker.process.kill()
     worker.process.join(5)
     # the reserved lane is used for pages; the general lane's dead worker is found and skipped, not sent a job
-    with pytest.raises(EngineBusy):
+    with pytest.raises(EngineBusyError):
         engine.run(QueryJob("ASK {}"), 5.0)
     assert json.loads(engine.run(QueryJob("ASK {}"), 5.0, reserved=True).body)["boolean"] is True
 
@@ -89,7 +98,7 @@ def test_ad_hoc_queries_cannot_take_the_reserved_workers(engine):
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
     def run_away() -> None:
-        with pytest.raises(QueryTimeout):
+        with pytest.raises(QueryTimeoutError):
             engine.run(QueryJob(runaway), 2.0)
 
     t = threading.Thread(target=run_away)
@@ -97,7 +106,7 @@ def test_ad_hoc_queries_cannot_take_the_reserved_workers(engine):
     import time
 
     time.sleep(0.3)
-    with pytest.raises(EngineBusy):  # the one general worker is busy: an ad hoc query is refused at once
+    with pytest.raises(EngineBusyError):  # the one general worker is busy: an ad hoc query is refused at once
         engine.run(QueryJob("ASK {}"), 5.0)
     assert json.loads(engine.run(QueryJob("ASK {}"), 5.0, reserved=True).body)["boolean"] is True
     t.join(10)

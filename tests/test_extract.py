@@ -25,7 +25,7 @@ def test_mentions_span_line_breaks():
         ("“We will leave,” Jane Roe said on Friday.", "roe", "after"),
         ("Jane Roe said that “we will leave.”", "roe", "before"),
         ("Jane Roe spoke. “We will leave,” she added.", "roe", "pronoun"),
-        ("John Doe reacted to Jane Roe’s speech, saying it was “nearly impossible”.", "doe", "before"),
+        ("John Doe reacted to Jane Roe’s speech, saying it was “nearly impossible”.", "doe", "before"),  # noqa: RUF001 (typographic quotes, as in the articles)
         ("“We will leave,” the statement read.", None, "none"),
     ],
 )

@@ -12,7 +12,7 @@ import pytest
 
 from kg.queries import load_saved_queries
 from server.engine import QueryJob
-from server.safety import Limits, Refused, check_query, is_update, service_targets
+from server.safety import Limits, QueryRefusedError, check_query, is_update, service_targets
 
 
 def _bypasses(port: int) -> list[str]:
@@ -50,7 +50,7 @@ def _bypasses(port: int) -> list[str]:
 
 def test_every_spelling_of_service_is_refused():
     for query in _bypasses(8999):
-        with pytest.raises(Refused) as refused:
+        with pytest.raises(QueryRefusedError) as refused:
             check_query(query, ())
         assert refused.value.status == 403, query
 
@@ -59,9 +59,9 @@ def test_an_allowed_service_is_allowed_only_as_resolved():
     allowed = ("http://127.0.0.1:8999/sparql",)
     check_query("PREFIX x: <http://127.0.0.1:8999/> SELECT * WHERE { SERVICE x:sparql { ?s ?p ?o } }", allowed)
     check_query("BASE <http://127.0.0.1:8999/> SELECT * WHERE { SERVICE <sparql> { ?s ?p ?o } }", allowed)
-    with pytest.raises(Refused):
+    with pytest.raises(QueryRefusedError):
         check_query("SELECT * WHERE { SERVICE <http://127.0.0.1:8999/sparql2> { ?s ?p ?o } }", allowed)
-    with pytest.raises(Refused):  # one allowed call does not carry another
+    with pytest.raises(QueryRefusedError):  # one allowed call does not carry another
         check_query(
             "SELECT * WHERE { SERVICE <http://127.0.0.1:8999/sparql> {} # x\r SERVICE <http://e/> {} }", allowed
         )
@@ -97,7 +97,7 @@ def test_every_saved_query_passes_the_checks():
 )
 def test_updates_are_recognised_whatever_precedes_them(query):
     assert is_update(query)
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(QueryRefusedError) as refused:
         check_query(query, ())
     assert refused.value.status == 400
 
@@ -112,7 +112,7 @@ def test_updates_are_recognised_whatever_precedes_them(query):
     ],
 )
 def test_queries_too_deep_for_the_engine_are_refused(query, what):
-    with pytest.raises(Refused) as refused:
+    with pytest.raises(QueryRefusedError) as refused:
         check_query(query, (), Limits())
     assert refused.value.status == 400 and what in str(refused.value)
 
