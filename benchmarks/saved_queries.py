@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from kg.dataset_dir import open_build  # noqa: E402
-from kg.queries import SavedQuery, load_saved_queries  # noqa: E402
+from minusma_kg.kg.dataset_dir import open_build  # noqa: E402
+from minusma_kg.kg.queries import SavedQuery, load_saved_queries  # noqa: E402
 
 DEFAULT_SIZES = (5, 500, 2000)
 #: The issue's bound: a saved query slower than this at 2,000 articles is rewritten or given what it needs.
@@ -56,9 +56,9 @@ class Timing:
 
 def _child(conn: Any, data: str) -> None:  # pragma: no cover - runs in a child process
     """Open the build's store and time each query the parent sends, as a query worker would run it."""
-    from kg.store import open_store
-    from server.config import Config
-    from server.engine import QueryJob, execute
+    from minusma_kg.kg.store import open_store
+    from minusma_kg.server.config import Config
+    from minusma_kg.server.engine import QueryJob, execute
 
     build = open_build(data)
     store = open_store(build.nquads, build.store)
@@ -178,7 +178,7 @@ def serve_start(data: Path, timeout: float = 120.0) -> tuple[float, float]:
         port = s.getsockname()[1]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    cmd = [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port)]
+    cmd = [sys.executable, "-m", "minusma_kg", "serve", "--data", str(data), "--port", str(port)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
     url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
     try:

@@ -11,7 +11,7 @@ in a subprocess of its own, so that its peak memory (``ru_maxrss``) is its own.
 Stages (wall seconds; the build records them in ``BuildResult.timings``, and this script splits "assemble"):
 
 load           reading the annotation files (YAML + schema), the registry and the ontology
-mentions       the mention search (kg.extract.MentionFinder: its automaton, then every article)
+mentions       the mention search (extract.MentionFinder: its automaton, then every article)
 assemble       the rest of the assembly: facts, evidence, anchors, links, examples, Wikidata mappings
 shacl          the shapes (pySHACL)
 reasoning      OWL 2 RL (owlrl)
@@ -48,7 +48,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg import paths  # noqa: E402
+from minusma_kg.kg import paths  # noqa: E402
 
 STAGES = ("load", "mentions", "assemble", "shacl", "reasoning", "stats", "serialisation", "docs")
 DEFAULT_SIZES = (5, 50, 500, 2000)
@@ -158,18 +158,17 @@ def measure(articles_dir: Path, out: Path) -> dict[str, Any]:
     """Build ``articles_dir`` into ``out`` and return the stage times, the total and the peak memory."""
     import resource
 
-    import kg.assemble
-    import kg.extract
-    from kg.build import Sources, build
+    from minusma_kg.kg import assemble, extract
+    from minusma_kg.kg.build import Sources, build
 
     inner: dict[str, float] = {}
     for name in ("read_articles", "read_entities", "load_ontology"):
-        _accumulate(kg.assemble, name, inner, "load")
-    if hasattr(kg.assemble, "find_mentions"):  # a checkout from before the automaton: one scan per name
-        _accumulate(kg.assemble, "find_mentions", inner, "mentions")
-    if hasattr(kg.extract, "MentionFinder"):
+        _accumulate(assemble, name, inner, "load")
+    if hasattr(assemble, "find_mentions"):  # a checkout from before the automaton: one scan per name
+        _accumulate(assemble, "find_mentions", inner, "mentions")
+    if hasattr(extract, "MentionFinder"):
         for name in ("__init__", "find"):  # the automaton is built once, then read per article
-            _accumulate(kg.extract.MentionFinder, name, inner, "mentions")
+            _accumulate(extract.MentionFinder, name, inner, "mentions")
     start = time.perf_counter()
     result = build(out, Sources(articles_dir=articles_dir))
     total = time.perf_counter() - start

@@ -50,13 +50,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kg import paths  # noqa: E402
-from kg.dataset_dir import open_build  # noqa: E402
-from kg.errors import NotABuildError  # noqa: E402
-from kg.layout import NQUADS, ONTOLOGY_HTML, REPORT, STORE, TRIG, TURTLE, VOID_FILE  # noqa: E402
-from kg.namespaces import CURATION_GRAPH, ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, RES  # noqa: E402
-from kg.publish import publish_atomically, write_info  # noqa: E402
-from kg.store import write_store  # noqa: E402
+from minusma_kg.kg import paths  # noqa: E402
+from minusma_kg.kg.dataset_dir import open_build  # noqa: E402
+from minusma_kg.kg.errors import NotABuildError  # noqa: E402
+from minusma_kg.kg.layout import NQUADS, ONTOLOGY_HTML, REPORT, STORE, TRIG, TURTLE, VOID_FILE  # noqa: E402
+from minusma_kg.kg.namespaces import CURATION_GRAPH, ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, RES  # noqa: E402
+from minusma_kg.kg.publish import publish_atomically, write_info  # noqa: E402
+from minusma_kg.kg.store import write_store  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -291,7 +291,7 @@ def _digest_and_stats(nquads: Path) -> tuple[str, dict]:
 
 def _source_build(tmp: Path) -> Path:
     """A fresh build of the project's articles in ``tmp`` (the default source)."""
-    from kg.build import build
+    from minusma_kg.kg.build import build
 
     out = tmp / "source-build"
     result = build(out)

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.build import Sources, build
-from kg.dataset_dir import open_build
-from server.engine import Engine, QueryJob
+from minusma_kg.kg.build import Sources, build
+from minusma_kg.kg.dataset_dir import open_build
+from minusma_kg.server.engine import Engine, QueryJob
 
 COUNT = QueryJob("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
 

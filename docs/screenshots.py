@@ -30,9 +30,8 @@ def _answered(page) -> None:
 
 def take(url: str, out: Path = OUT) -> list[Path]:
     """Write the screenshots of the server at ``url``; returns the files written."""
+    from minusma_kg.kg.queries import load_saved_queries
     from playwright.sync_api import sync_playwright
-
-    from kg.queries import load_saved_queries
 
     _opener, *others = load_saved_queries()  # the home page shows the first; the timeline shot shows another
     first = {view: next(q for q in others if q.view == view) for view in ("timeline", "chart", "graph", "map")}
@@ -70,11 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, help="an existing build directory (default: build one afresh)")
     args = parser.parse_args(argv)
+    from minusma_kg.kg.build import build
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
     from waitress import create_server
-
-    from kg.build import build
-    from server.app import create_app
-    from server.config import Config
 
     with tempfile.TemporaryDirectory() as tmp:
         data = args.data

@@ -1,3 +1,1 @@
-"""minusma-kg: an open knowledge graph of the UN peacekeeping mission in Mali, built from news articles."""
-
-__version__ = "0.1.0"
+"""The build: articles and their annotations -> RDF -> SHACL -> OWL 2 RL -> a published dataset (never the server)."""

@@ -30,7 +30,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from kg import paths
+from . import paths
 
 #: The annotation format, published so that an editor validates while typing (docs/annotating.md).
 SCHEMA_FILE = Path(__file__).resolve().with_name("annotation.schema.json")

@@ -8,9 +8,7 @@ unresolved claim with its words, and a warning names its file and line.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -23,8 +21,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, XSD
 
-from kg import paths
-from kg.annotations import (
+from . import paths
+from .annotations import (
     AnnotationError,
     AnnotationErrors,
     Article,
@@ -36,12 +34,12 @@ from kg.annotations import (
     read_entities,
     review_markers,
 )
-from kg.coordinates import read_coordinates
-from kg.dates import DateError, DateNotUnderstoodError, DateResolution, resolve
-from kg.extract import MentionFinder, normalise
-from kg.lint import near_duplicates
-from kg.names import read_all_names
-from kg.namespaces import (
+from .coordinates import read_coordinates
+from .dates import DateError, DateNotUnderstoodError, DateResolution, resolve
+from .extract import MentionFinder, normalise
+from .lint import near_duplicates
+from .names import read_all_names
+from .namespaces import (
     COORDINATES_GRAPH,
     CURATION_GRAPH,
     ENTITIES_GRAPH,
@@ -61,8 +59,8 @@ from kg.namespaces import (
     bind_prefixes,
     names_graph,
 )
-from kg.owl_time import describe_claim, link_time
-from kg.quantities import add_quantity, quantities
+from .owl_time import describe_claim, link_time
+from .quantities import add_quantity, quantities
 
 PRECISION_UNITS = {"day": TIME.unitDay, "week": TIME.unitWeek, "month": TIME.unitMonth, "year": TIME.unitYear}
 DATE_PROPERTIES = {key: MKG[key] for key in ("when", "begins", "ends", "deadline", "originalEnd")}
@@ -118,17 +116,7 @@ class Assembly:
 
 
 def _where(file: str | Path, line: int) -> str:
-    return f"{_shown_path(str(file))}:{line}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _shown_path(file: str) -> str:
-    """The file as a curator sees it (relative to the project when inside it); cached: resolving costs a syscall
-    per path component, and every stated triple names its file."""
-    path = Path(file)
-    with contextlib.suppress(ValueError):  # outside the project: shown as given
-        path = path.resolve().relative_to(paths.ROOT)
-    return path.as_posix()
+    return f"{paths.shown(str(file))}:{line}"
 
 
 @dataclass

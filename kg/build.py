@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
-from kg import __version__, paths
-from kg.assemble import AnnotationErrors, Assembly, assemble
-from kg.examples import add_examples
-from kg.layout import INFO, NQUADS, ONTOLOGY_HTML, REPORT, VOID_FILE
-from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
-from kg.publish import (
+from .. import __version__
+from . import paths
+from .assemble import AnnotationErrors, Assembly, assemble
+from .examples import add_examples
+from .layout import INFO, NQUADS, ONTOLOGY_HTML, REPORT, VOID_FILE
+from .namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
+from .publish import (
     FORMAT_VERSION,
     GENERATOR,
     check_replaceable,
@@ -30,14 +31,14 @@ from kg.publish import (
     write_dataset,
     write_info,
 )  # fmt: skip
-from kg.reason import infer_triples, union_triples
-from kg.stats import Stats, compute
-from kg.validate import ValidationReport, validate_dataset
-from kg.void import describe_dataset
-from kg.wikidata_mappings import add_wikidata_mappings
+from .reason import infer_triples, union_triples
+from .stats import Stats, compute
+from .validate import ValidationReport, validate_dataset
+from .void import describe_dataset
+from .wikidata_mappings import add_wikidata_mappings
 
 if TYPE_CHECKING:
-    from kg.progress import BuildProgress
+    from .progress import BuildProgress
 
 log = logging.getLogger(__name__)
 

@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from kg.annotations import AnnotationError
-from kg.sourced_tsv import read_rows, sources_problem
+from . import paths
+from .annotations import AnnotationError
+from .sourced_tsv import read_rows, sources_problem
 
 COLUMNS = ("entity", "lat", "long", "sources", "confidence", "note")
 #: The coordinates file, beside the entity registry as kg/names/ and kg/wikidata/ are.
-COORDINATES_FILE = Path(__file__).resolve().parent / "places" / "coordinates.tsv"
+COORDINATES_FILE = paths.PLACES_DIR / "coordinates.tsv"
 _DEGREES = re.compile(r"^-?\d{1,3}(\.\d{1,6})?$")
 
 

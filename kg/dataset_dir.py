@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import NotABuildError
-from kg.layout import INFO, NQUADS, STORE
-from kg.store import store_matches
+from .errors import NotABuildError
+from .layout import INFO, NQUADS, STORE
+from .store import store_matches
 
 
 @dataclass(frozen=True)

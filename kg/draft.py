@@ -19,20 +19,20 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from kg import paths
-from kg.drafting.dates import FoundDate, find_dates
-from kg.drafting.emit import render, strip_review_marks
-from kg.drafting.known import NAMED_TYPES, load_knowledge
-from kg.drafting.links import Linker, describe
-from kg.drafting.meta import read_meta
-from kg.drafting.model import Context, Draft, DraftFact, NewEntity
-from kg.drafting.names import declare_candidates, find_candidates
-from kg.drafting.numbers import draft_numbers
-from kg.drafting.places import draft_places
-from kg.drafting.positions import draft_positions, known_holders
-from kg.drafting.speech import draft_statements
-from kg.drafting.text import find_mentions_folded, fold, sentences, slugify
-from kg.extract import find_mentions
+from . import paths
+from .drafting.dates import FoundDate, find_dates
+from .drafting.emit import render, strip_review_marks
+from .drafting.known import NAMED_TYPES, load_knowledge
+from .drafting.links import Linker, describe
+from .drafting.meta import read_meta
+from .drafting.model import Context, Draft, DraftFact, NewEntity
+from .drafting.names import declare_candidates, find_candidates
+from .drafting.numbers import draft_numbers
+from .drafting.places import draft_places
+from .drafting.positions import draft_positions, known_holders
+from .drafting.speech import draft_statements
+from .drafting.text import find_mentions_folded, fold, sentences, slugify
+from .extract import find_mentions
 
 __all__ = ["add_article", "draft_article", "next_number", "render", "strip_review_marks"]
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg import paths
-from kg.namespaces import GRAPH, SDO, SH
-from kg.queries import SavedQuery, load_saved_queries
+from . import paths
+from .namespaces import GRAPH, SDO, SH
+from .queries import SavedQuery, load_saved_queries
 
 EXAMPLES_GRAPH = GRAPH["examples"]
 #: The examples' IRIs: fragments of the document /.well-known/sparql-examples serves.

@@ -26,9 +26,9 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from kg import paths
-from kg.namespaces import ENTITIES_GRAPH, GRAPH, LINKS_GRAPH, MKG, ONTOLOGY_GRAPH, RES, SDO, TIME, names_graph
-from kg.wikidata_mappings import MAPPINGS_GRAPH
+from . import paths
+from .namespaces import ENTITIES_GRAPH, GRAPH, LINKS_GRAPH, MKG, ONTOLOGY_GRAPH, RES, SDO, TIME, names_graph
+from .wikidata_mappings import MAPPINGS_GRAPH
 
 WD_ENTITY = "http://www.wikidata.org/entity/"
 PRECISION = {TIME.unitDay: 11, TIME.unitMonth: 10, TIME.unitYear: 9}

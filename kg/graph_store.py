@@ -23,8 +23,8 @@ import pyoxigraph as ox
 import requests
 import requests.auth
 
-from kg.namespaces import GRAPH
-from kg.store import open_store
+from .namespaces import GRAPH
+from .store import open_store
 
 log = logging.getLogger(__name__)
 

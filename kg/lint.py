@@ -8,28 +8,24 @@ and warnings.
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg import paths
-from kg.annotations import AnnotationErrors, Article, DraftError, Fact
-from kg.extract import normalise
+from . import paths
+from .annotations import AnnotationErrors, Article, DraftError, Fact
+from .extract import normalise
 
 if TYPE_CHECKING:
-    from kg.build import Sources
-    from kg.validate import ValidationReport
+    from .build import Sources
+    from .validate import ValidationReport
 
 
 def where(file: str | Path, line: int | None) -> str:
-    """``file:line``, the file relative to the checkout when it is in it."""
-    path = Path(file)
-    with contextlib.suppress(ValueError):
-        path = path.resolve().relative_to(paths.ROOT)
-    return f"{path.as_posix()}:{line or '?'}"
+    """``file:line``, the file relative to the working directory when it is in it."""
+    return f"{paths.shown(file)}:{line or '?'}"
 
 
 def _ids(values: Iterable[Any]) -> frozenset[str]:
@@ -97,9 +93,9 @@ def check_files(files: Sequence[Path] = (), sources: Sources | None = None) -> C
     Every problem is collected: an item that fails is left out and the rest is still built and validated against
     the shapes, so the curator sees everything in one run. Drafted items are listed apart from the errors.
     """
-    from kg.assemble import assemble
-    from kg.build import Sources
-    from kg.validate import validate_dataset
+    from .assemble import assemble
+    from .build import Sources
+    from .validate import validate_dataset
 
     sources = sources or Sources()
     yamls = [f.with_suffix(".yaml") if f.suffix == ".txt" else f for f in files]

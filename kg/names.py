@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.annotations import AnnotationError
-from kg.sourced_tsv import read_rows, sources_problem
+from .annotations import AnnotationError
+from .sourced_tsv import read_rows, sources_problem
 
 COLUMNS = ("entity", "kind", "name", "sources", "confidence", "note")
 KINDS = ("label", "alias")

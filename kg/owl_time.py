@@ -30,8 +30,8 @@ from datetime import date
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.dates import DateResolution
-from kg.namespaces import GREG, TIME, A
+from .dates import DateResolution
+from .namespaces import GREG, TIME, A
 
 #: The temporal reference system a time:DateTimeDescription is in (OWL-Time fixes it for that class).
 GREGORIAN = URIRef("http://www.opengis.net/def/uom/ISO-8601/0/Gregorian")

@@ -1,16 +1,46 @@
-"""Where the project's files live, relative to the package, so the CLI works from any directory."""
+"""Where the project's inputs live: inside the installed package, so the command line works from any directory.
+
+The articles, entities and sourced tables are package data of :mod:`minusma_kg.kg`; the ontology and the saved
+queries are the data packages :mod:`minusma_kg.ontology` and :mod:`minusma_kg.queries`. They are found through
+:mod:`importlib.resources`, the same way in a checkout (``pip install -e``) and in an installed wheel.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY = ROOT / "ontology" / "minusma.ttl"
-SHAPES = ROOT / "ontology" / "shapes.ttl"
-ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
-ENTITIES = Path(__file__).resolve().parent / "entities.yaml"
-WIKIDATA_DIR = Path(__file__).resolve().parent / "wikidata"
+
+def _package_dir(package: str) -> Path:
+    """The directory of a package installed as plain files (a wheel or a checkout; not a zipped install)."""
+    return Path(str(files(package)))
+
+
+_KG = _package_dir(__package__ or "minusma_kg.kg")
+_PROJECT = (__package__ or "minusma_kg.kg").rpartition(".")[0]
+ONTOLOGY = _package_dir(f"{_PROJECT}.ontology") / "minusma.ttl"
+SHAPES = _package_dir(f"{_PROJECT}.ontology") / "shapes.ttl"
+QUERIES_DIR = _package_dir(f"{_PROJECT}.queries")
+ARTICLES_DIR = _KG / "articles"
+ENTITIES = _KG / "entities.yaml"
+WIKIDATA_DIR = _KG / "wikidata"
 #: Names in other languages than the articles', one ``<lang>.tsv`` per language, each name with its sources.
-NAMES_DIR = Path(__file__).resolve().parent / "names"
-QUERIES_DIR = ROOT / "queries"
-DEFAULT_OUT = ROOT / "build"
+NAMES_DIR = _KG / "names"
+#: Coordinates of places (``coordinates.tsv``), each with its source.
+PLACES_DIR = _KG / "places"
+#: Where ``build`` writes and ``serve``, ``query``, ``export`` read by default: ``build/`` in the working directory.
+DEFAULT_OUT = Path("build")
+
+
+@functools.lru_cache(maxsize=4096)
+def shown(file: str | Path) -> str:
+    """A file as a curator sees it in a message: relative to the working directory when inside it, else as given.
+
+    Cached: resolving costs a system call per path component, and every stated triple names its file.
+    """
+    path = Path(file)
+    with contextlib.suppress(ValueError, OSError):
+        path = path.resolve().relative_to(Path.cwd())
+    return path.as_posix()

@@ -19,10 +19,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from kg.errors import UnsafeOutputDirError
-from kg.layout import INFO, NQUADS, PUBLISHED, STORE, TRIG, TURTLE
-from kg.namespaces import PREFIXES
-from kg.store import manifest, write_store
+from .errors import UnsafeOutputDirError
+from .layout import INFO, NQUADS, PUBLISHED, STORE, TRIG, TURTLE
+from .namespaces import PREFIXES
+from .store import manifest, write_store
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ from typing import Literal as Choice
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
-from kg.annotations import Fact, QuantitySpec
-from kg.dates import NUMBERS
-from kg.extract import normalise
-from kg.namespaces import MKG, SDO, A
+from .annotations import Fact, QuantitySpec
+from .dates import NUMBERS
+from .extract import normalise
+from .namespaces import MKG, SDO, A
 
 Qualifier = Choice["exact", "approximate", "at-least", "at-most", "nearly"]
 QUALIFIERS: tuple[str, ...] = ("exact", "approximate", "at-least", "at-most", "nearly")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg import paths
+from . import paths
 
 TAGS = frozenset(
     {

@@ -10,9 +10,9 @@ from owlrl.Namespaces import ERRNS
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from kg import rules
-from kg.namespaces import RES, bind_prefixes
-from kg.rules import Triple
+from . import rules
+from .namespaces import RES, bind_prefixes
+from .rules import Triple
 
 log = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kg.dataset_dir import open_build
-from kg.namespaces import PREFIXES
-from kg.store import open_store
+from .dataset_dir import open_build
+from .namespaces import PREFIXES
+from .store import open_store
 
 
 def _short(value: str) -> str:
@@ -19,7 +19,7 @@ def _short(value: str) -> str:
 
 def render(query: str, data: Path, fmt: str = "table", width: int = 60) -> str:
     """The result of ``query`` on the dataset in ``data``: SELECT as table/CSV/JSON, ASK as yes/no, graphs as Turtle."""
-    from server.engine import QueryJob, execute
+    from ..server.engine import QueryJob, execute
 
     build = open_build(data)
     store = open_store(build.nquads, build.store)

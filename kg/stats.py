@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset, URIRef
 
-from kg.namespaces import ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, A
+from .namespaces import ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, A
 
 #: The named graphs of the articles start so.
 ARTICLE_GRAPHS = str(GRAPH["article/"])

@@ -11,8 +11,8 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, Node, URIRef
 from rdflib.namespace import RDFS
 
-from kg import paths
-from kg.namespaces import INFERRED_GRAPH, SH, bind_prefixes
+from . import paths
+from .namespaces import INFERRED_GRAPH, SH, bind_prefixes
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
-from kg import __version__
-from kg.layout import DUMPS
-from kg.namespaces import GRAPH, ONTOLOGY_IRI, RES, VOID, WD, bind_prefixes
-from kg.stats import Stats
+from .. import __version__
+from .layout import DUMPS
+from .namespaces import GRAPH, ONTOLOGY_IRI, RES, VOID, WD, bind_prefixes
+from .stats import Stats
 
 DATASET = RES["dataset"]
 SITE = "https://w3id.org/minusma-kg/"

@@ -9,7 +9,6 @@ allows), classes only from the items kg/wikidata/qids.tsv lists as verified clas
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import re
 from dataclasses import dataclass
@@ -18,8 +17,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
-from kg import paths
-from kg.namespaces import GRAPH, MKG, ONTOLOGY_GRAPH, RES, WD
+from . import paths
+from .namespaces import GRAPH, MKG, ONTOLOGY_GRAPH, RES, WD
 
 MAPPINGS_GRAPH = GRAPH["wikidata-mappings"]
 MAPPINGS_FILE = "mappings.tsv"
@@ -80,9 +79,7 @@ def ontology_terms(ontology: Graph) -> tuple[set[str], set[str]]:
 def load_mappings(ontology: Graph, wikidata_dir: Path = paths.WIKIDATA_DIR) -> tuple[list[Mapping], list[str]]:
     """The mappings of ``wikidata_dir``/mappings.tsv and what is wrong with them ("file:line: ...")."""
     path = wikidata_dir / MAPPINGS_FILE
-    where = path.as_posix()
-    with contextlib.suppress(ValueError):
-        where = path.resolve().relative_to(paths.ROOT).as_posix()
+    where = paths.shown(path)
     pids, qids = allowed_properties(wikidata_dir), verified_classes(wikidata_dir)
     classes, properties = ontology_terms(ontology)
     mappings: list[Mapping] = []

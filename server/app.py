@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from flask import Flask, Response, request
 from flask_cors import CORS
 
-from kg.dataset_dir import open_build
-from kg.queries import load_saved_queries
-from server.admission import ClientSlots, KnownQueries
-from server.config import Config
-from server.engine import Engine, WorkerSettings
-from server.formats import GRAPH_FORMATS, negotiate
-from server.headers import install as install_security_headers
-from server.remote import RemoteStore
-from server.service_description import describe
+from ..kg.dataset_dir import open_build
+from ..kg.queries import load_saved_queries
+from .admission import ClientSlots, KnownQueries
+from .config import Config
+from .engine import Engine, WorkerSettings
+from .formats import GRAPH_FORMATS, negotiate
+from .headers import install as install_security_headers
+from .remote import RemoteStore
+from .service_description import describe
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class AppState:
             cache = f"public, max-age={self.config.cache_seconds}"
         else:
             endpoint, cache = request.base_url, "private, no-store"
-        from server.linked_data import dataset_index
+        from .linked_data import dataset_index
 
         # the default graph is the union: each triple once, however many graphs state it
         distinct = dataset_index(self.config.data).distinct_triples
@@ -89,7 +89,7 @@ class AppState:
 def create_app(config: Config | None = None) -> Flask:
     """Build the app over the dataset in ``config.data`` (built by ``minusma-kg build``)."""
     config = config or Config.from_env()
-    from server.snapshot import take_over
+    from .snapshot import take_over
 
     take_over()  # in an HTTP process of `serve`: the supervisor checked the pinned build; not hashed again
     build = open_build(config.data)  # NotABuildError says what is missing, empty, incomplete or truncated
@@ -99,7 +99,7 @@ def create_app(config: Config | None = None) -> Flask:
     origins = "*" if "*" in config.cors_origins else list(config.cors_origins)
     CORS(app, origins=origins, methods=["GET", "POST"], max_age=3600,  # preflights offer only what /sparql accepts
          expose_headers=["ETag", "X-Result-Truncated", "X-Result-Count"])  # fmt: skip
-    from server import assets, compression, linked_data
+    from . import assets, compression, linked_data
 
     compression.install(app)  # registered first, so it runs last: gzip what the other hooks have finished
     assets.install(app)  # /static/app.css?v=<content hash> is cached for a year
@@ -118,13 +118,13 @@ def create_app(config: Config | None = None) -> Flask:
         config, engine, info, ResultCache(config.result_cache), ClientSlots(config.per_client), known
     )
 
-    from server import pages, saved
-    from server.protocol import blueprint
+    from . import pages, reconcile, saved
+    from .protocol import blueprint
 
     app.register_blueprint(blueprint)
     app.register_blueprint(saved.blueprint)
     app.register_blueprint(pages.blueprint)
-    app.register_blueprint(__import__("server.reconcile", fromlist=["blueprint"]).blueprint)  # /reconcile, /search
+    app.register_blueprint(reconcile.blueprint)  # /reconcile, /search
 
     @app.errorhandler(413)
     def too_large(_: Exception) -> Response:

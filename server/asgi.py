@@ -290,8 +290,8 @@ class WholeAnswers:
 
 def application() -> BodyLimit:
     """The app for each HTTP process (uvicorn's factory), configured from MINUSMA_KG_* variables."""
-    from server.app import create_app
-    from server.config import Config
+    from .app import create_app
+    from .config import Config
 
     config = Config.from_env()
     flask_app = create_app(config)

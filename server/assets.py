@@ -36,7 +36,7 @@ def content_hash(path: Path) -> str | None:
 
 def _file_of(endpoint: str | None, args: dict) -> Path | None:
     """The file a request for a static or vendored asset is answered with (None for anything else)."""
-    from server.saved import TIMELINE_FILES, UI_MODULES
+    from .saved import TIMELINE_FILES, UI_MODULES
 
     if endpoint == "pages.static" and "filename" in args:
         return STATIC / args["filename"]

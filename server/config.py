@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from kg import paths
+from ..kg import paths
 
 
 def _split(value: str) -> tuple[str, ...]:

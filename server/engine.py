@@ -24,8 +24,8 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-from kg.namespaces import PREFIXES
-from kg.store import load_in_memory, open_store
+from ..kg.namespaces import PREFIXES
+from ..kg.store import load_in_memory, open_store
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +225,7 @@ def serialize_result(result: Any, job: QueryJob) -> QueryOutcome:
 
 
 def _worker_main(conn: Any, nquads: str, store_dir: str | None, settings: WorkerSettings) -> None:  # pragma: no cover
-    from server import sandbox
+    from . import sandbox
 
     sandbox.die_with_parent()  # a runaway query must not outlive a server that was killed
     sandboxed = sandbox.deny_network() if settings.deny_network else False

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from flask import Flask, Response, request
 
-from kg.layout import ONTOLOGY_HTML
-from server.config import Config
+from ..kg.layout import ONTOLOGY_HTML
+from .config import Config
 
 #: The policy of every HTML page; the ontology page adds its inline blocks' hashes to script-src and style-src.
 POLICY: tuple[tuple[str, str], ...] = (

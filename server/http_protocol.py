@@ -16,7 +16,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from server.config import Config
+from .config import Config
 
 #: Read when the module is imported, in each HTTP process, from the settings ``serve`` passes down.
 HEAD_TIMEOUT = Config.from_env().head_timeout

@@ -24,10 +24,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
-from kg.layout import NQUADS
-from kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES
-from server.engine import RDF_FORMATS
-from server.formats import GRAPH_FORMATS, Format, negotiate
+from ..kg.layout import NQUADS
+from ..kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES
+from .engine import RDF_FORMATS
+from .formats import GRAPH_FORMATS, Format, negotiate
 
 blueprint = Blueprint("linked_data", __name__, template_folder="templates")
 
@@ -182,7 +182,7 @@ def graph(name: str) -> Response | str:
             subjects.setdefault(q.subject.value)
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             classes[q.object.value] += 1
-    from server.pages import local_href, short
+    from .pages import local_href, short
 
     def term(i: str) -> dict[str, str | None]:
         return {"iri": i, "label": index.labels.get(i, short(i)), "href": local_href(i)}
@@ -224,7 +224,7 @@ def ontology_version(version: str) -> Response:
     """The ontology's owl:versionIRI dereferences to this version (the one served); any other is 404."""
     if _version_iri() != f"{ONTOLOGY_IRI}/{version}":
         abort(404, f"No ontology version {ONTOLOGY_IRI}/{version} here.")
-    from server.pages import ontology
+    from .pages import ontology
 
     return ontology()
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from kg.drafting.text import fold_str
+from ..kg.drafting.text import fold_str
 
 EXACT_LABEL, EXACT_ALIAS, TOKEN_MAX, FUZZY_MAX = 100.0, 90.0, 80.0, 60.0
 FUZZY_FLOOR = 0.6  # below this likeness a name is no candidate at all

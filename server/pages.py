@@ -24,12 +24,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
-from kg import paths
-from kg.layout import DUMPS, ONTOLOGY_HTML, VOID_FILE
-from kg.namespaces import GRAPH, MKG, PREFIXES, RES
-from kg.queries import load_saved_queries
-from server.engine import EngineBusyError, QueryJob, QueryTimeoutError, WorkerCrashedError
-from server.formats import GRAPH_FORMATS, negotiate
+from ..kg import paths
+from ..kg.layout import DUMPS, ONTOLOGY_HTML, VOID_FILE
+from ..kg.namespaces import GRAPH, MKG, PREFIXES, RES
+from ..kg.queries import load_saved_queries
+from .engine import EngineBusyError, QueryJob, QueryTimeoutError, WorkerCrashedError
+from .formats import GRAPH_FORMATS, negotiate
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -175,7 +175,7 @@ def index() -> str:
 
 def dataset_jsonld() -> dict[str, Any]:
     """The home page's schema.org Dataset (for dataset search engines): a JSON-LD data block, never executed."""
-    from kg.void import DATASET, ISSUED, PUBLISHER, SITE
+    from ..kg.void import DATASET, ISSUED, PUBLISHER, SITE
 
     creator = {"@type": "Organization", "name": PUBLISHER, "url": SITE}
     downloads = [{"@type": "DataDownload", "name": name + suffix, "contentUrl": f"{SITE}dumps/{name}{suffix}",
@@ -224,7 +224,7 @@ def yasgui_file(name: str) -> Response:
 def dump(name: str) -> Response:
     data = Path(current_app.extensions["minusma-kg"].config.data)
     if name.endswith(".gz") and name.removesuffix(".gz") in DUMPS:  # compressed once per version of the file
-        from server.compression import gzipped_file
+        from .compression import gzipped_file
 
         body, etag = gzipped_file(data / name.removesuffix(".gz"))
         response = Response(body, mimetype="application/gzip", headers={"Cache-Control": "public, max-age=300"})
@@ -245,7 +245,7 @@ def void() -> Response:
         return send_from_directory(data, VOID_FILE, mimetype="text/turtle", max_age=300)
     from rdflib import Dataset, Graph
 
-    from kg.namespaces import bind_prefixes
+    from ..kg.namespaces import bind_prefixes
 
     if fmt.key in ("trig", "nquads"):  # the description in the default graph
         body = Dataset().parse(data / VOID_FILE, format="turtle").serialize(format=fmt.rdflib, encoding="utf-8")
@@ -266,7 +266,7 @@ def ontology() -> Response:
     if fmt is None or fmt.key == "turtle":
         turtle = paths.ONTOLOGY.read_bytes()
         return Response(turtle, content_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
-    from server.linked_data import rdf_response
+    from .linked_data import rdf_response
 
     # the ontology graph of the build being served (TriG and N-Quads keep its graph name)
     response = rdf_response(_dataset_index().graphs.get(str(GRAPH["ontology"]), []))
@@ -275,25 +275,25 @@ def ontology() -> Response:
 
 
 def _wants_rdf() -> bool:
-    from server.linked_data import wants_rdf
+    from .linked_data import wants_rdf
 
     return wants_rdf()
 
 
 def _dataset_index():
-    from server.linked_data import dataset_index
+    from .linked_data import dataset_index
 
     return dataset_index(current_app.extensions["minusma-kg"].config.data)
 
 
 def _quoted_path() -> str:
-    from server.linked_data import _request_path
+    from .linked_data import _request_path
 
     return _request_path()
 
 
 def alternates(path: str) -> list[dict[str, str]]:
-    from server.linked_data import alternates as forms
+    from .linked_data import alternates as forms
 
     return forms(path)
 
@@ -308,12 +308,12 @@ def resource(local: str) -> Response | str:
     if iri is None or not _ask(_KNOWN, iri=iri):
         abort(404, f"No resource {RES}{local} in this graph.")
     if _wants_rdf():
-        from server.linked_data import QUAD_FORMATS, rdf_response
+        from .linked_data import QUAD_FORMATS, rdf_response
 
         fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
         if fmt is not None and fmt.key in QUAD_FORMATS:  # each triple in the graphs that state it
             return rdf_response(_dataset_index().quads_about(iri))
-        from server.protocol import ProtocolRequest, answer
+        from .protocol import ProtocolRequest, answer
 
         q = "CONSTRUCT { ?iri ?p ?o . ?s ?q ?iri } WHERE { { ?iri ?p ?o } UNION { ?s ?q ?iri } }"
         protocol_request = ProtocolRequest(q, (), (), request.args.get("format"))
@@ -447,7 +447,7 @@ def _first(details: dict[str, list[dict]], key: str) -> dict | None:
 
 def _date_claim(details: dict[str, list[dict]], labels: dict[str, str]) -> dict[str, Any]:
     """A date claim as it reads: the date in words, its typed value, the article's own words, the article."""
-    from server.readable import PRECISIONS, date_text
+    from .readable import PRECISIONS, date_text
 
     value, end = _first(details, str(MKG.dateValue)), _first(details, str(MKG.dateValueEnd))
     words = _first(details, str(MKG.dateText))
@@ -472,7 +472,7 @@ def _date_claim(details: dict[str, list[dict]], labels: dict[str, str]) -> dict[
 def _quantity(details: dict[str, list[dict]], labels: dict[str, str]) -> dict[str, Any]:
     """A schema:QuantitativeValue (mkg:ReportedCount) as a sentence says it: "about 1,000 fighters", "at least 500",
     "nearly 150", with what it counts, the article's own words and the day it held on."""
-    from server.readable import date_text, literal_text
+    from .readable import date_text, literal_text
 
     def num(key: str) -> str | None:
         d = _first(details, key)
@@ -498,7 +498,7 @@ def _quantity(details: dict[str, list[dict]], labels: dict[str, str]) -> dict[st
 
 
 def _literal(p: str, term: dict[str, str]) -> dict[str, Any]:
-    from server.readable import DATE_TYPES, language_name, literal_text
+    from .readable import DATE_TYPES, language_name, literal_text
 
     datatype = term.get("datatype")
     text = literal_text(term["value"], datatype, counts=p not in IDENTIFIER_NUMBERS)
@@ -682,7 +682,7 @@ def _info_box(rows: list[dict[str, Any]], supers: dict[str, frozenset[str]], lab
 def _timeline(related: list[dict], labels: dict[str, str], supers: dict[str, frozenset[str]]) -> list[dict[str, Any]]:
     """The dated resources linked to this one, in date order: one line per event and date property, with every
     distinct date the articles give for it (most precise first), so disagreements stay visible."""
-    from server.readable import PRECISIONS, date_text
+    from .readable import PRECISIONS, date_text
 
     lines: dict[tuple[str, str], dict[str, Any]] = {}
     by_event: dict[str, set[str]] = defaultdict(set)
@@ -742,8 +742,8 @@ CLOSEST_LIMIT = 8  # names on a "not found" page
 
 def _hits(candidates: list, q: str) -> list[dict[str, Any]]:
     """Search candidates as the pages list them: name, types, the name that matched, a line of description."""
-    from server.matching import normalise
-    from server.reconcile import data
+    from .matching import normalise
+    from .reconcile import data
 
     d = data()
     tokens = set(normalise(q).split())
@@ -771,7 +771,7 @@ def find() -> Response | str:
     Names are matched as /search and /reconcile match them (accents, case, punctuation and aliases in every
     language do not matter); the text typed is only ever compared in Python, never put into a query.
     """
-    from server.reconcile import MAX_QUERY_CHARS, data
+    from .reconcile import MAX_QUERY_CHARS, data
 
     q = request.args.get("q", "")[:MAX_QUERY_CHARS].strip()
     type_name = request.args.get("type", "").strip()
@@ -834,7 +834,7 @@ def not_found(error: HTTPException) -> Response | tuple[str, int]:
     guess = _guess(request.path)
     closest = []
     if guess:
-        from server.reconcile import data
+        from .reconcile import data
 
         try:
             closest = data().index.closest(guess, limit=CLOSEST_LIMIT)

@@ -25,9 +25,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, request
 from markupsafe import escape
 
-from kg.namespaces import MKG, PREFIXES, RES
-from server.engine import QueryJob
-from server.matching import Candidate, Entity, Index, normalise, value_matches
+from ..kg.namespaces import MKG, PREFIXES, RES
+from .engine import QueryJob
+from .matching import Candidate, Entity, Index, normalise, value_matches
 
 blueprint = Blueprint("reconcile", __name__)
 
@@ -70,7 +70,7 @@ _LOCK = threading.Lock()
 
 
 def _rows(query: str) -> list[dict[str, dict[str, str]]]:
-    from server.pages import run_known
+    from .pages import run_known
 
     timeout = max(current_app.extensions["minusma-kg"].config.timeout, 10.0)  # the whole index, once per version
     return run_known(QueryJob(query, limit=500_000), timeout)["results"]["bindings"]

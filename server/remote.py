@@ -15,9 +15,9 @@ from io import BytesIO
 
 import pyoxigraph as ox
 
-from kg.namespaces import GRAPH
-from server.engine import QueryJob, QueryOutcome, QueryTimeoutError, serialize_result
-from server.safety import _LEXEMES, _significant, _tokens
+from ..kg.namespaces import GRAPH
+from .engine import QueryJob, QueryOutcome, QueryTimeoutError, serialize_result
+from .safety import _LEXEMES, _significant, _tokens
 
 #: One format per query form: Virtuoso answers a CONSTRUCT asked for "results+json, n-triples;q=0.9" with its
 #: triples as JSON solutions, and one asked for several RDF formats with a 406.

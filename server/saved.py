@@ -9,10 +9,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, send_file
 
-from kg.namespaces import PREFIXES
-from kg.queries import load_saved_queries
-from server.engine import QueryJob
-from server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, Format
+from ..kg.namespaces import PREFIXES
+from ..kg.queries import load_saved_queries
+from .engine import QueryJob
+from .formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, Format
 
 blueprint = Blueprint("saved_queries", __name__)
 
@@ -108,7 +108,7 @@ def completions() -> Response:
     with _lock:
         body = _completions.get(state.version)
     if body is None:
-        from server.pages import run_known
+        from .pages import run_known
 
         terms: dict[str, list[list[str]]] = {"classes": [], "properties": [], "resources": []}
         for row in run_known(QueryJob(COMPLETION_QUERY, limit=50_000))["results"]["bindings"]:

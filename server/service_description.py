@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.namespaces import VOID, bind_prefixes
-from server.formats import GRAPH_FORMATS, SOLUTION_FORMATS
+from ..kg.namespaces import VOID, bind_prefixes
+from .formats import GRAPH_FORMATS, SOLUTION_FORMATS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
@@ -42,7 +42,7 @@ def describe(
     if void:
         from rdflib.namespace import RDFS
 
-        from kg.void import DATASET
+        from ..kg.void import DATASET
 
         for node in (service, dataset):
             g.add((node, RDFS.seeAlso, URIRef(void)))

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.dataset_dir import BuildInfo, checked_digest, vouch
+from ..kg.dataset_dir import BuildInfo, checked_digest, vouch
 
 log = logging.getLogger(__name__)
 #: The N-Quads file's identity and digest, as the supervisor checked them, for the HTTP processes it starts.

@@ -24,11 +24,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from kg.dataset_dir import open_build
-from kg.errors import NotABuildError
-from server.config import Config
-from server.http_protocol import HeadTimeoutProtocol
-from server.snapshot import hand_over, pin, pinned
+from ..kg.dataset_dir import open_build
+from ..kg.errors import NotABuildError
+from .config import Config
+from .http_protocol import HeadTimeoutProtocol
+from .snapshot import hand_over, pin, pinned
 
 log = logging.getLogger(__name__)
 #: Seconds between two looks at the data directory for a new build.
@@ -102,7 +102,7 @@ def serve(config: Config, host: str, port: int, processes: int | None = None, th
         served = replace(config, data=snapshot, threads=threads or config.threads)
         os.environ.update(served.to_env())  # the HTTP processes read their settings from the environment
         settings = uvicorn.Config(
-            "server.asgi:application",
+            "minusma_kg.server.asgi:application",
             factory=True,
             host=host,
             port=port,

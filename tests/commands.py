@@ -20,3 +20,7 @@ def console_script(name: str = "minusma-kg") -> str:
     if found is None:
         raise FileNotFoundError(f"{name} is neither beside {sys.executable} nor on PATH: pip install -e '.[test]'")
     return found
+
+
+#: The checkout the tests run from (its README, deploy/ and benchmarks/ are not installed with the package).
+CHECKOUT = Path(__file__).resolve().parent.parent

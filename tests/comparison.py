@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kg.namespaces import sparql_prologue
-from kg.queries import load_saved_queries
+from minusma_kg.kg.namespaces import sparql_prologue
+from minusma_kg.kg.queries import load_saved_queries
 
 P = sparql_prologue()
 

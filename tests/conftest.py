@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg.annotations import Article, EntityDecl, load_articles, load_entities
+from minusma_kg.kg.build import BuildResult, build
 from rdflib import Dataset
-
-from kg.annotations import Article, EntityDecl, load_articles, load_entities
-from kg.build import BuildResult, build
 
 DATA = Path(__file__).parent / "data"
 
@@ -48,7 +47,7 @@ def entities(articles: list[Article]) -> list[EntityDecl]:
 def workspace(tmp_path: Path) -> Path:
     """A copy of the project's annotations (articles, entities, Wikidata links, external facts, names, coordinates)
     a test may change."""
-    from kg import paths
+    from minusma_kg.kg import paths
 
     kg = tmp_path / "kg"
     shutil.copytree(paths.ARTICLES_DIR, kg / "articles")
@@ -63,8 +62,8 @@ def workspace(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def app(built: BuildResult):
     """The Flask app over the built dataset, with a short timeout and a small result cap for the tests."""
-    from server.app import create_app
-    from server.config import Config
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
 
     application = create_app(Config(data=built.out, timeout=3.0, result_limit=500, workers=2))
     yield application

@@ -15,14 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
-from rdflib.namespace import RDFS
-
-from kg import paths
-from kg.annotations import Article, EntityDecl, Fact, load_articles, load_entities
-from kg.assemble import article_iri, short_id
-from kg.extract import find_mentions
-from kg.namespaces import (
+from minusma_kg.kg import paths
+from minusma_kg.kg.annotations import Article, EntityDecl, Fact, load_articles, load_entities
+from minusma_kg.kg.assemble import article_iri, short_id
+from minusma_kg.kg.extract import find_mentions
+from minusma_kg.kg.namespaces import (
     CURATION_GRAPH,
     ENTITIES_GRAPH,
     EXTERNAL_GRAPH,
@@ -32,6 +29,8 @@ from kg.namespaces import (
     ONTOLOGY_GRAPH,
     article_graph,
 )
+from rdflib import Graph
+from rdflib.namespace import RDFS
 
 
 @cache
@@ -71,11 +70,11 @@ class Corpus:
     @property
     def asserted_graphs(self) -> list[str]:
         """Every graph but the inferred one: the default graph that holds the asserted facts only."""
-        from kg import paths
-        from kg.coordinates import read_coordinates
-        from kg.names import read_all_names
-        from kg.namespaces import COORDINATES_GRAPH, names_graph
-        from kg.wikidata_mappings import MAPPINGS_GRAPH  # the ontology's SKOS mappings to Wikidata
+        from minusma_kg.kg import paths
+        from minusma_kg.kg.coordinates import read_coordinates
+        from minusma_kg.kg.names import read_all_names
+        from minusma_kg.kg.namespaces import COORDINATES_GRAPH, names_graph
+        from minusma_kg.kg.wikidata_mappings import MAPPINGS_GRAPH  # the ontology's SKOS mappings to Wikidata
 
         others = (ENTITIES_GRAPH, ONTOLOGY_GRAPH, LINKS_GRAPH, EXTERNAL_GRAPH, CURATION_GRAPH, MAPPINGS_GRAPH)
         languages = sorted({n.lang for n in read_all_names(paths.NAMES_DIR)[0]})  # one graph per kg/names/<lang>.tsv
@@ -86,7 +85,7 @@ class Corpus:
     @property
     def named_graphs(self) -> list[str]:
         """Every graph of the dataset: the asserted ones, the inferred one and the saved queries as SPARQL examples."""
-        from kg.examples import EXAMPLES_GRAPH
+        from minusma_kg.kg.examples import EXAMPLES_GRAPH
 
         return [*self.asserted_graphs, str(INFERRED_GRAPH), str(EXAMPLES_GRAPH)]
 

@@ -22,10 +22,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from minusma_kg.kg import paths
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
-from kg import paths
+from tests.commands import CHECKOUT
 
 PROFILE_NS = "http://www.w3.org/ns/owl-profile/"
 #: The last segment of a W3C profile IRI -> the OWL API's checker for that profile.
@@ -285,7 +286,7 @@ def run(path: Path, scratch: Path) -> Report:
     """:func:`check` in a child process, so that no JVM runs in the caller's (a test's) process."""
     out = scratch / "owl-check.json"
     cmd = [sys.executable, "-m", "tests.owl_check", "--json", str(out), str(path)]
-    proc = subprocess.run(cmd, cwd=paths.ROOT, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
+    proc = subprocess.run(cmd, cwd=CHECKOUT, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
     if not out.is_file():
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr}")
     return Report.from_json(json.loads(out.read_text(encoding="utf-8")))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg.queries import VIEWS, SavedQuery, load_saved_queries
 
-from kg.queries import VIEWS, SavedQuery, load_saved_queries
 from tests.test_browser import browser, offline_page  # noqa: F401 (fixture: Debian's Chromium)
 
 #: Browser tests run with the slow ones (pytest -m slow, and in CI): axe on every page: seconds each.

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import owlrl
 import pytest
+from minusma_kg.kg.namespaces import GRAPH, INFERRED_GRAPH, LINKS_GRAPH, MKG, RES, SEM, TIME
+from minusma_kg.kg.validate import asserted_union
 from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, PROV, RDF
-
-from kg.namespaces import GRAPH, INFERRED_GRAPH, LINKS_GRAPH, MKG, RES, SEM, TIME
-from kg.validate import asserted_union
 
 VOCAB = Path(__file__).parent / "data" / "vocab"
 VOCAB_FILES = {"prov.nq": "nquads", "skos.nq": "nquads", "time.nq": "nquads", "org.nq": "nquads", "oa.nq": "nquads",

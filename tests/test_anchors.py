@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
+from minusma_kg.kg.assemble import anchor_problems, article_iri, find_passage, short_id
+from minusma_kg.kg.extract import normalise
+from minusma_kg.kg.namespaces import MKG, OA, article_graph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
-
-from kg.assemble import anchor_problems, article_iri, find_passage, short_id
-from kg.extract import normalise
-from kg.namespaces import MKG, OA, article_graph
 
 
 def test_every_passage_has_a_target_whose_offsets_cut_exactly_its_quote(dataset, articles):

@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-
-from kg.assemble import AnnotationErrors, assemble
-from kg.build import Sources, build
+from minusma_kg.kg.assemble import AnnotationErrors, assemble
+from minusma_kg.kg.build import Sources, build
 
 ARTICLE = "003_bce8059bd345a7e1"
 
@@ -114,7 +113,7 @@ def test_a_shape_violation_fails_the_build_naming_node_label_message_and_file(wo
 
 @pytest.mark.slow  # a full build
 def test_a_build_is_current_until_a_source_changes(workspace: Path, tmp_path: Path):
-    from kg.build import is_current
+    from minusma_kg.kg.build import is_current
 
     sources = Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml")
     out = tmp_path / "out"

@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg import build as kg_build
+from minusma_kg.kg.cli import main
+from minusma_kg.server import wsgi as server_wsgi
 
-from kg.cli import main
 from tests.commands import console_script
 from tests.test_publish import fake_checkout, snapshot
 
@@ -66,8 +68,8 @@ def test_query_list_names_every_saved_query(capsys):
 def test_query_prints_a_table_csv_or_json(built, capsys):
     import re
 
-    from kg.queries import find_saved_query
-    from server.engine import QueryJob, execute, load_store
+    from minusma_kg.kg.queries import find_saved_query
+    from minusma_kg.server.engine import QueryJob, execute, load_store
 
     assert main(["query", "14", "--data", str(built.out)]) == 0
     table = capsys.readouterr().out
@@ -136,20 +138,17 @@ def free_port() -> int:
 
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
-    """``python -m kg.cli`` from this checkout, as a user runs it: exit code and output, tracebacks included."""
+    """``python -m minusma_kg`` from this checkout, as a user runs it: exit code and output, tracebacks included."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "kg.cli", *args], cwd=cwd, env=env,  # noqa: S603
+    return subprocess.run([sys.executable, "-m", "minusma_kg", *args], cwd=cwd, env=env,  # noqa: S603
                           capture_output=True, text=True, timeout=timeout)  # fmt: skip
 
 
 @pytest.fixture
 def no_build_no_serve(monkeypatch):
     """Fail the test if a command starts a build or a server."""
-    import kg.build
-    import server.wsgi
-
-    monkeypatch.setattr(kg.build, "build", lambda *_, **__: pytest.fail("a build was started"))
-    monkeypatch.setattr(server.wsgi, "serve", lambda *_, **__: pytest.fail("the server was started"))
+    monkeypatch.setattr(kg_build, "build", lambda *_, **__: pytest.fail("a build was started"))
+    monkeypatch.setattr(server_wsgi, "serve", lambda *_, **__: pytest.fail("the server was started"))
 
 
 def test_build_refuses_a_checkout_with_one_clear_line(tmp_path):
@@ -164,10 +163,8 @@ def test_build_refuses_a_checkout_with_one_clear_line(tmp_path):
 
 
 def test_build_refuses_before_building(tmp_path, capsys, monkeypatch):
-    import kg.build
-
     checkout = fake_checkout(tmp_path / "checkout")
-    monkeypatch.setattr(kg.build, "check", lambda *_: pytest.fail("the build started before refusing"))
+    monkeypatch.setattr(kg_build, "check", lambda *_: pytest.fail("the build started before refusing"))
     assert main(["build", "--out", str(checkout)]) == 1
     assert "refusing to replace it" in capsys.readouterr().err
 
@@ -229,7 +226,7 @@ def test_a_relative_data_directory_serves_every_route(built, tmp_path):
     shutil.copytree(built.out, tmp_path / "copy")
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--data", "copy", "--port", str(port),  # noqa: S603
+    proc = subprocess.Popen([sys.executable, "-m", "minusma_kg", "serve", "--data", "copy", "--port", str(port),  # noqa: S603
                              "--processes", "1"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -276,7 +273,7 @@ def test_query_runs_an_ad_hoc_file_without_a_header(built, tmp_path, capsys):
 
 
 def test_saved_queries_still_need_their_header(tmp_path):
-    from kg.queries import QueryFileError, find_saved_query
+    from minusma_kg.kg.queries import QueryFileError, find_saved_query
 
     headerless = tmp_path / "queries" / "99-mine.rq"
     headerless.parent.mkdir()

@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from kg.dataset_dir import open_build
-from kg.errors import NotABuildError
+from minusma_kg.kg.dataset_dir import open_build
+from minusma_kg.kg.errors import NotABuildError
 
 
 @pytest.fixture
@@ -90,8 +89,8 @@ def test_a_truncated_nquads_file_is_caught_by_its_digest(copy):
 
 
 def test_the_server_refuses_a_truncated_build(copy):
-    from server.app import create_app
-    from server.config import Config
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
 
     nq = copy / "minusma-kg.nq"
     nq.write_bytes(nq.read_bytes()[:-100])
@@ -101,7 +100,7 @@ def test_the_server_refuses_a_truncated_build(copy):
 
 def test_config_makes_a_relative_data_directory_absolute(tmp_path, monkeypatch):
     """Flask resolves relative paths against server/, so /dumps, /ontology and /.well-known/void would 404."""
-    from server.config import Config
+    from minusma_kg.server.config import Config
 
     monkeypatch.chdir(tmp_path)
     assert Config(data=Path("out")).data == tmp_path.resolve() / "out"

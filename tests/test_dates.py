@@ -9,12 +9,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg import dates
+from minusma_kg.kg.build import Sources, check
+from minusma_kg.kg.dates import DateError, DateNotUnderstoodError, resolve
+from minusma_kg.kg.namespaces import MKG, article_graph
 from rdflib import Literal
-
-from kg import dates
-from kg.build import Sources, check
-from kg.dates import DateError, DateNotUnderstoodError, resolve
-from kg.namespaces import MKG, article_graph
 
 SAT_1_JULY_2023 = date(2023, 7, 1)
 SUN_2_JULY_2023 = date(2023, 7, 2)

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from kg import paths
-from kg.annotations import load_article
-from kg.cli import main
-from kg.draft import add_article, draft_article, next_number, render, strip_review_marks
-from kg.drafting.emit import scalar, value_lines
-from kg.extract import normalise
+from minusma_kg.kg import paths
+from minusma_kg.kg.annotations import load_article
+from minusma_kg.kg.cli import main
+from minusma_kg.kg.draft import add_article, draft_article, next_number, render, strip_review_marks
+from minusma_kg.kg.drafting.emit import scalar, value_lines
+from minusma_kg.kg.extract import normalise
 
 CURATED = sorted(
     p
@@ -91,7 +90,7 @@ def test_ids_of_new_entities_are_unique_and_well_formed():
 
 def test_a_draft_with_its_marks_removed_builds_with_the_corpus(tmp_path: Path):
     """Evidence, dates, properties, literal types and ids all pass the assembler's checks."""
-    from kg.assemble import assemble
+    from minusma_kg.kg.assemble import assemble
 
     articles = tmp_path / "articles"
     shutil.copytree(paths.ARTICLES_DIR, articles)
@@ -203,7 +202,7 @@ def test_add_writes_the_next_number_with_a_slug_and_refuses_to_overwrite(
 
     # and nothing is ever written over an existing file
     snapshot = _snapshot(articles_copy)
-    monkeypatch.setattr("kg.draft.next_number", lambda _directory: expected)
+    monkeypatch.setattr("minusma_kg.kg.draft.next_number", lambda _directory: expected)
     with pytest.raises(FileExistsError):
         add_article(source, articles_copy)
     assert _snapshot(articles_copy) == snapshot

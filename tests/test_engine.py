@@ -6,8 +6,7 @@ import json
 
 import pyoxigraph as ox
 import pytest
-
-from server.engine import (
+from minusma_kg.server.engine import (
     Engine,
     EngineBusyError,
     QueryJob,

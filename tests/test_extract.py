@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from kg.extract import find_mentions, find_quotations, normalise
+from minusma_kg.kg.extract import find_mentions, find_quotations, normalise
 
 
 def test_mentions_match_whole_words_and_prefer_longer_names():

@@ -12,9 +12,8 @@ import sys
 from collections.abc import Iterable, Mapping
 
 import pytest
-
-from kg.annotations import Article, EntityDecl
-from kg.extract import Mention, _is_word, find_mentions
+from minusma_kg.kg.annotations import Article, EntityDecl
+from minusma_kg.kg.extract import Mention, _is_word, find_mentions
 
 
 def scan_per_name(text: str, names: Mapping[str, Iterable[str]]) -> list[Mention]:

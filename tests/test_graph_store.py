@@ -6,8 +6,7 @@ import http.server
 import threading
 
 import pytest
-
-from kg.graph_store import Credentials, _in_clear_is_safe, _session
+from minusma_kg.kg.graph_store import Credentials, _in_clear_is_safe, _session
 
 
 def test_a_password_is_not_shown_in_a_traceback_or_log():

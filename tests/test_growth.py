@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import PROV, RDF
-
-from kg import paths
-from kg.annotations import Article, read_article
-from kg.assemble import article_iri, short_id
-from kg.build import BuildResult, Sources, build
-from kg.extract import find_mentions, normalise
-from kg.namespaces import (
+from minusma_kg.kg import paths
+from minusma_kg.kg.annotations import Article, read_article
+from minusma_kg.kg.assemble import article_iri, short_id
+from minusma_kg.kg.build import BuildResult, Sources, build
+from minusma_kg.kg.extract import find_mentions, normalise
+from minusma_kg.kg.namespaces import (
     ENTITIES_GRAPH,
     EXTERNAL_GRAPH,
     GRAPH,
@@ -34,8 +31,11 @@ from kg.namespaces import (
     RES,
     article_graph,
 )
-from kg.queries import SavedQuery, load_saved_queries
-from server.engine import QueryJob, execute, load_store
+from minusma_kg.kg.queries import SavedQuery, load_saved_queries
+from minusma_kg.server.engine import QueryJob, execute, load_store
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import PROV, RDF
+
 from tests.corpus import Corpus
 from tests.test_queries import KEY_ROWS
 

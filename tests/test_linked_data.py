@@ -9,11 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg.namespaces import GRAPH, INFERRED_GRAPH, MKG, RES, VOID
+from minusma_kg.kg.queries import load_saved_queries
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
-
-from kg.namespaces import GRAPH, INFERRED_GRAPH, MKG, RES, VOID
-from kg.queries import load_saved_queries
 
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -199,8 +198,7 @@ def test_the_asgi_front_passes_compressed_answers_through(app):
     import asyncio
 
     from a2wsgi import WSGIMiddleware
-
-    from server.asgi import BodyLimit
+    from minusma_kg.server.asgi import BodyLimit
 
     front = BodyLimit(WSGIMiddleware(app), max_bytes=1_000_000)
     sent: list[dict] = []
@@ -260,7 +258,7 @@ def test_void_counts_distinct_triples_and_partitions_equal_the_data(void, quads,
 
 
 def test_void_lists_every_vocabulary_used(void, quads):
-    from kg.void import vocabulary
+    from minusma_kg.kg.void import vocabulary
 
     used = {vocabulary(str(p)) for _, p, _ in _triples(quads)}
     used |= {vocabulary(str(o)) for _, p, o in _triples(quads) if p == RDF.type and isinstance(o, URIRef)}
@@ -291,7 +289,7 @@ def test_the_dataset_description_counts_the_articles_it_was_built_from(void, art
 
 
 def test_the_service_description_counts_the_default_graph_and_links_to_the_void(client, quads):
-    from server.service_description import SD
+    from minusma_kg.server.service_description import SD
 
     g = Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
     (default,) = set(g.objects(None, SD.defaultGraph))

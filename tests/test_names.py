@@ -9,14 +9,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg import paths
+from minusma_kg.kg.annotations import AnnotationErrors, EntityDecl
+from minusma_kg.kg.assemble import assemble
+from minusma_kg.kg.names import COLUMNS, NameDecl, read_all_names, read_names
+from minusma_kg.kg.namespaces import ENTITIES_GRAPH, GRAPH, MKG, RES, names_graph
 from rdflib import Dataset, Literal
 from rdflib.namespace import DCTERMS, PROV, RDFS
-
-from kg import paths
-from kg.annotations import AnnotationErrors, EntityDecl
-from kg.assemble import assemble
-from kg.names import COLUMNS, NameDecl, read_all_names, read_names
-from kg.namespaces import ENTITIES_GRAPH, GRAPH, MKG, RES, names_graph
 
 HEADER = "\t".join(COLUMNS) + "\n"
 TWO = "https://example.org/a https://example.org/b"
@@ -196,7 +195,7 @@ def test_an_article_in_another_language_tags_its_title_and_its_entities_names_wi
 
 
 def _declared_ids(annotation: Path) -> list[str]:
-    from kg.annotations import read_article
+    from minusma_kg.kg.annotations import read_article
 
     article, errors = read_article(annotation)
     assert article is not None and not errors

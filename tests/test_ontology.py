@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from minusma_kg.kg import paths
+from minusma_kg.kg.namespaces import MKG, ORG, PROV, SDO, TIME
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-
-from kg import paths
-from kg.namespaces import MKG, ORG, PROV, SDO, TIME
 
 
 def _ontology() -> Graph:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg import paths
+from minusma_kg.kg.namespaces import MKG, SDO, bind_prefixes
+from minusma_kg.kg.validate import validate_graph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg import paths
-from kg.namespaces import MKG, SDO, bind_prefixes
-from kg.validate import validate_graph
 from tests.owl_check import CHECKERS, PROFILE_NS, Report, claimed_profiles, prefixes_of, run
 
 VOCAB = Path(__file__).parent / "data" / "vocab"

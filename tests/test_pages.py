@@ -8,10 +8,9 @@ import re
 import socket
 
 import pytest
+from minusma_kg.kg.namespaces import MKG, RES
+from minusma_kg.kg.queries import load_saved_queries
 from rdflib import Dataset, Graph, Literal, URIRef
-
-from kg.namespaces import MKG, RES
-from kg.queries import load_saved_queries
 
 
 def test_the_home_page_lists_every_saved_question_by_tag(client):
@@ -198,7 +197,7 @@ def test_the_ontology_page_allows_exactly_its_inline_blocks_by_hash(client, buil
 
 
 def test_inline_hashes_follow_the_browsers_rules(tmp_path):
-    from server.headers import file_hashes, inline_hashes
+    from minusma_kg.server.headers import file_hashes, inline_hashes
 
     page = ('<style>\r\nb { color: red }\r\n</style><script>run()</script><script src="/x.js"></script>'
             '<script type="application/ld+json">{"@id": "x"}</script><script type="module">go()</script>')  # fmt: skip
@@ -229,8 +228,8 @@ def test_a_cors_preflight_offers_only_the_methods_the_endpoint_accepts(client):
 @pytest.fixture(scope="module")
 def public_app(built):
     """The app as deployed behind a proxy at https://kg.example.org/ (MINUSMA_KG_BASE_URL)."""
-    from server.app import create_app
-    from server.config import Config
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
 
     app = create_app(Config(data=built.out, workers=1, timeout=5, base_url="https://kg.example.org/"))
     yield app
@@ -238,7 +237,7 @@ def public_app(built):
 
 
 def test_with_a_base_url_the_service_description_ignores_a_forged_host(public_app):
-    from server.service_description import SD
+    from minusma_kg.server.service_description import SD
 
     r = public_app.test_client().get("/sparql", headers={"Host": "evil.example", "Accept": "text/turtle"})
     assert r.status_code == 200 and "evil.example" not in r.text
@@ -256,13 +255,13 @@ def test_without_a_base_url_the_host_derived_description_is_not_shared(client):
 
 
 def test_the_base_url_comes_from_the_environment_or_the_serve_option(built, monkeypatch):
-    from kg.cli import main
-    from server.config import Config
+    from minusma_kg.kg.cli import main
+    from minusma_kg.server.config import Config
 
     assert Config.from_env({}).base_url is None
     assert Config.from_env({"MINUSMA_KG_BASE_URL": "https://kg.example.org"}).base_url == "https://kg.example.org"
     seen = []
-    monkeypatch.setattr("server.wsgi.serve", lambda config, *args, **kwargs: seen.append(config))
+    monkeypatch.setattr("minusma_kg.server.wsgi.serve", lambda config, *args, **kwargs: seen.append(config))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

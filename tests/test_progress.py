@@ -15,8 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Assembly and validation of the project's articles, reporting to a BuildProgress as ``minusma-kg build`` does.
-CHECK = """from kg.build import check
-from kg.progress import BuildProgress
+CHECK = """from minusma_kg.kg.build import check
+from minusma_kg.kg.progress import BuildProgress
 with BuildProgress() as progress:
     check(progress=progress)
 """
@@ -60,7 +60,7 @@ def test_the_stages_and_articles_show_on_a_terminal_and_not_in_a_pipe(articles):
 @pytest.mark.slow  # two whole builds
 def test_minusma_kg_build_shows_progress_on_a_terminal_only(tmp_path, articles):
     n = len(articles)
-    command = [sys.executable, "-m", "kg.cli", "build", "--out"]
+    command = [sys.executable, "-m", "minusma_kg", "build", "--out"]
     shown = on_a_terminal([*command, str(tmp_path / "tty")]).replace("\r", "\n")
     assert f"assemble: article {n} of {n}" in shown
     for stage in ("shacl", "reasoning", "serialisation", "writing the files and the store"):

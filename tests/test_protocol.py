@@ -12,11 +12,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from minusma_kg.kg.namespaces import GRAPH, INFERRED_GRAPH, RES, sparql_prologue
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 from werkzeug.datastructures import MultiDict
 
-from kg.namespaces import GRAPH, INFERRED_GRAPH, RES, sparql_prologue
 from tests.corpus import Corpus
 
 COUP_LEADER = sparql_prologue() + "SELECT ?coup ?leader WHERE { ?coup mkg:coupLeader ?leader }"
@@ -179,7 +179,7 @@ def test_nothing_acceptable_is_406(client):
 
 
 def test_service_description_without_a_query(client, corpus):
-    from server.service_description import SD
+    from minusma_kg.server.service_description import SD
 
     r = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert r.status_code == 200 and r.mimetype == "text/turtle"
@@ -321,8 +321,8 @@ def test_service_is_refused_and_opens_no_connection(live_server, listener):
 
 def test_an_allowed_service_is_called(built, listener):
     """The allow-list is real: the one allowed IRI is contacted (the listener is no SPARQL server)."""
-    from server.app import create_app
-    from server.config import Config
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
 
     target = f"http://127.0.0.1:{listener.port}/sparql"
     app = create_app(Config(data=built.out, workers=1, timeout=5, allowed_services=(target,)))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from minusma_kg.kg.assemble import article_iri, short_id
+from minusma_kg.kg.extract import normalise
+from minusma_kg.kg.namespaces import GRAPH, LINKS_GRAPH, MKG, RES, WD, article_graph, sparql_prologue
 from rdflib.namespace import PROV, RDF
 
-from kg.assemble import article_iri, short_id
-from kg.extract import normalise
-from kg.namespaces import GRAPH, LINKS_GRAPH, MKG, RES, WD, article_graph, sparql_prologue
 from tests.corpus import Corpus
 
 
@@ -118,9 +118,8 @@ def test_an_undated_weekday_stays_unresolved_and_says_why(dataset):
 def test_wikidata_links_only_to_verified_ids_and_never_to_the_unverifiable(dataset):
     import csv
 
+    from minusma_kg.kg import paths
     from rdflib.namespace import OWL
-
-    from kg import paths
 
     with (paths.WIKIDATA_DIR / "qids.tsv").open() as fh:
         verified = {WD[r["qid"]] for r in csv.DictReader(fh, delimiter="\t") if r["status"] == "verified"}
@@ -144,9 +143,8 @@ def test_no_article_graph_holds_a_wikidata_id_or_a_resolution_number(dataset):
 
 def test_events_people_and_places_are_not_derived_from_articles_their_descriptions_are(dataset, articles):
     """Events are prov:Activity, disjoint with prov:Entity in PROV-O: they cite their articles with mkg:describedIn."""
+    from minusma_kg.kg.namespaces import ENTITIES_GRAPH
     from rdflib import URIRef
-
-    from kg.namespaces import ENTITIES_GRAPH
 
     entities = {s for s in dataset.graph(ENTITIES_GRAPH).subjects(RDF.type, None)}
     derived = {s for s, _, _, _ in dataset.quads((None, PROV.wasDerivedFrom, None, None))}
@@ -162,7 +160,7 @@ def test_events_people_and_places_are_not_derived_from_articles_their_descriptio
 
 
 def test_annotation_file_and_line_live_in_the_curation_graph_not_in_the_article_graphs(dataset, articles):
-    from kg.namespaces import CURATION_GRAPH
+    from minusma_kg.kg.namespaces import CURATION_GRAPH
 
     for _s, p, _o, g in dataset.quads((None, None, None, None)):
         if str(g).startswith(str(GRAPH["article/"])):

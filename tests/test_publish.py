@@ -10,14 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg import build as kg_build
+from minusma_kg.kg.build import build
+from minusma_kg.kg.errors import UnsafeOutputDirError
+from minusma_kg.kg.layout import NQUADS, PUBLISHED, STORE, TRIG, TURTLE
+from minusma_kg.kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, PREFIXES
+from minusma_kg.kg.publish import STAGING_MARKER, publish_atomically
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
-from kg.build import build
-from kg.errors import UnsafeOutputDirError
-from kg.layout import NQUADS, PUBLISHED, STORE, TRIG, TURTLE
-from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, PREFIXES
-from kg.publish import STAGING_MARKER, publish_atomically
 from tests.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def test_two_builds_give_byte_identical_dumps(built, tmp_path):
     """Built again in another process (another hash seed, so another order of every set and dict): the same bytes."""
     again = tmp_path / "again"
     env = {**os.environ, "PYTHONHASHSEED": "1"}
-    done = subprocess.run([sys.executable, "-m", "kg.cli", "build", "--out", str(again)],  # noqa: S603
+    done = subprocess.run([sys.executable, "-m", "minusma_kg", "build", "--out", str(again)],  # noqa: S603
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)  # fmt: skip
     assert done.returncode == 0, done.stderr
     for name in (NQUADS, TRIG, TURTLE):
@@ -110,10 +111,9 @@ def test_every_core_class_has_instances(built, corpus):
 
 
 def test_the_dataset_describes_itself_in_void_and_dcat(built, corpus):
+    from minusma_kg.kg.namespaces import RES, VOID
     from rdflib import URIRef
     from rdflib.namespace import DCAT, RDF
-
-    from kg.namespaces import RES, VOID
 
     g = Graph().parse(built.out / "void.ttl", format="turtle")
     dataset = RES["dataset"]
@@ -152,11 +152,9 @@ def snapshot_of(write) -> dict[str, bytes]:
 
 
 def test_build_refuses_a_directory_of_user_files_before_any_work(tmp_path, monkeypatch):
-    import kg.build
-
     checkout = fake_checkout(tmp_path / "checkout")
     before = snapshot(checkout)
-    monkeypatch.setattr(kg.build, "check", lambda *_: pytest.fail("the build started before refusing"))
+    monkeypatch.setattr(kg_build, "check", lambda *_: pytest.fail("the build started before refusing"))
     with pytest.raises(UnsafeOutputDirError) as caught:
         build(checkout)
     assert str(caught.value) == (f"{checkout.resolve()} holds files that are not a minusma-kg build; refusing to "
@@ -216,7 +214,8 @@ def test_a_killed_build_leaves_staging_that_the_next_build_removes(built, tmp_pa
     """Only directories that carry the staging marker (or old ones that hold a build) are removed."""
     out = tmp_path / "out"
     killed = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", "import os, sys; from pathlib import Path; from kg.publish import publish_atomically; "
+        [sys.executable, "-c", "import os, sys; from pathlib import Path; "
+         "from minusma_kg.kg.publish import publish_atomically; "
          "publish_atomically(Path(sys.argv[1]), lambda d: os._exit(9))", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip

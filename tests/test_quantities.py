@@ -8,15 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg.annotations import SCHEMA_FILE, AnnotationErrors
+from minusma_kg.kg.assemble import article_iri, assemble, short_id
+from minusma_kg.kg.extract import normalise
+from minusma_kg.kg.namespaces import MKG, RES, SDO, article_graph, sparql_prologue
+from minusma_kg.kg.quantities import COUNTS, HEDGED, quantities, says_number
+from minusma_kg.kg.queries import find_saved_query
 from rdflib import Literal
 from rdflib.namespace import PROV, RDF, XSD
 
-from kg.annotations import SCHEMA_FILE, AnnotationErrors
-from kg.assemble import article_iri, assemble, short_id
-from kg.extract import normalise
-from kg.namespaces import MKG, RES, SDO, article_graph, sparql_prologue
-from kg.quantities import COUNTS, HEDGED, quantities, says_number
-from kg.queries import find_saved_query
 from tests.corpus import Corpus
 
 #: What a consumer who knows schema.org asks of a resource: its quantities, their numbers and unit.
@@ -194,7 +194,7 @@ def test_words_write_the_number_in_digits_or_in_words():
 def test_a_fact_with_two_counts_needs_to_say_which_the_quantity_describes(articles):
     from dataclasses import replace
 
-    from kg.annotations import QuantitySpec
+    from minusma_kg.kg.annotations import QuantitySpec
 
     fact = next(f for a in articles for f in a.facts if f.quantity and len([k for k in f.values if k in COUNTS]) == 1)
     two = replace(fact, values={**fact.values, "memberCount": [2]}, quantity=replace(fact.quantity, of=None))
@@ -206,6 +206,6 @@ def test_a_fact_with_two_counts_needs_to_say_which_the_quantity_describes(articl
 def test_the_module_examples_run():
     import doctest
 
-    from kg import quantities as module
+    from minusma_kg.kg import quantities as module
 
     assert doctest.testmod(module).failed == 0

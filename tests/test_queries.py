@@ -7,12 +7,12 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from minusma_kg.kg.assemble import article_iri
+from minusma_kg.kg.namespaces import PREFIXES
+from minusma_kg.kg.queries import TAGS, QueryFileError, find_saved_query, load_saved_queries, parse_saved_query
 from rdflib import Dataset, Graph
 from rdflib.plugins.sparql import prepareQuery
 
-from kg.assemble import article_iri
-from kg.namespaces import PREFIXES
-from kg.queries import TAGS, QueryFileError, find_saved_query, load_saved_queries, parse_saved_query
 from tests.comparison import UNORDERED, rows_of
 from tests.corpus import Corpus
 
@@ -317,7 +317,7 @@ def check_evidence_for_a_triple(rows, corpus):
 
 
 def check_counts(rows, corpus):
-    from kg.quantities import COUNTS
+    from minusma_kg.kg.quantities import COUNTS
 
     assert len(rows) == sum(len(vs) for _, f in corpus.facts() for k, vs in f.values.items() if k in COUNTS)
     assert _rows_with(rows, subject=RES + "wagner-group", number="1000", qualifier="about", words="about 1,000")
@@ -338,7 +338,7 @@ def check_dates_in_owl_time(rows, corpus):
     assert all("year" in r for r in rows if "position" in r)  # an XSD position only where the year is known
 
 def check_places_on_a_map(rows, corpus):
-    from kg.coordinates import read_coordinates
+    from minusma_kg.kg.coordinates import read_coordinates
 
     where = {RES + c.entity: (c.lat, c.long) for c in read_coordinates()[0]}  # kg/places/coordinates.tsv
     assert where and {r["place"] for r in rows} == set(where)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from minusma_kg.kg.namespaces import INFERRED_GRAPH, RES, SDO, sparql_prologue
 from rdflib import Dataset
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg.namespaces import INFERRED_GRAPH, RES, SDO, sparql_prologue
 from tests.corpus import Corpus
 
 COUP_LEADERS = sparql_prologue() + """
@@ -93,12 +93,11 @@ def test_an_inconsistency_is_reported_not_published(tmp_path):
 
     The compiled engine finds it itself (no fallback to owlrl), names the offending node, and says what owlrl says.
     """
+    from minusma_kg.kg import rules
+    from minusma_kg.kg.assemble import load_ontology
+    from minusma_kg.kg.namespaces import MKG
+    from minusma_kg.kg.reason import infer, infer_owlrl
     from rdflib import Graph
-
-    from kg import rules
-    from kg.assemble import load_ontology
-    from kg.namespaces import MKG
-    from kg.reason import infer, infer_owlrl
 
     g = Graph()
     for t in load_ontology():

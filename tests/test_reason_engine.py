@@ -8,15 +8,14 @@ equal owlrl's on the same graph. The slow test proves the same on the real artic
 from __future__ import annotations
 
 import pytest
+from minusma_kg.kg import paths, rules
+from minusma_kg.kg.assemble import assemble
+from minusma_kg.kg.build import reason_into
+from minusma_kg.kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, RES
+from minusma_kg.kg.reason import Inference, infer, infer_owlrl, union_triples
+from minusma_kg.kg.validate import asserted_union
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
-
-from kg import paths, rules
-from kg.assemble import assemble
-from kg.build import reason_into
-from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, RES
-from kg.reason import Inference, infer, infer_owlrl, union_triples
-from kg.validate import asserted_union
 
 EX = "http://example.org/voc#"
 PREFIXES = f"""

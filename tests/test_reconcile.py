@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
-
-from server.matching import Entity, Index, normalise
+from minusma_kg.server.matching import Entity, Index, normalise
 
 SCHEMAS = Path(__file__).parent / "data" / "reconciliation"
 

@@ -27,9 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
-from kg.queries import SavedQuery, load_saved_queries
-from server.config import Config
+from minusma_kg.kg.queries import SavedQuery, load_saved_queries
+from minusma_kg.server.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 CFG = ROOT / "deploy" / "haproxy" / "minusma-kg.cfg"
@@ -145,7 +144,7 @@ class Replica:
         }
         log = (self.workdir / f"{self.name}.log").open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "kg.cli", "serve", "--data", str(self.data), "--port", str(self.port),
+            [sys.executable, "-m", "minusma_kg", "serve", "--data", str(self.data), "--port", str(self.port),
              "--processes", "1"],
             env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip

@@ -13,13 +13,13 @@ import urllib.parse
 
 import lxml.html
 import pytest
+from minusma_kg.kg.assemble import short_id
+from minusma_kg.kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, RES
+from minusma_kg.server.matching import normalise
+from minusma_kg.server.readable import duration_text, language_name, number_text
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import OWL
 
-from kg.assemble import short_id
-from kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, RES
-from server.matching import normalise
-from server.readable import duration_text, language_name, number_text
 from tests.corpus import Corpus
 from tests.test_browser import ARTIFACTS, browser, page  # noqa: F401 (fixtures: Chromium, a page off the internet)
 
@@ -71,9 +71,9 @@ def local(iri: object) -> str:
 def test_the_wording_module_s_examples_hold():
     import doctest
 
-    import server.readable
+    from minusma_kg.server import readable
 
-    result = doctest.testmod(server.readable)
+    result = doctest.testmod(readable)
     assert result.attempted >= 4 and result.failed == 0
 
 
@@ -85,7 +85,7 @@ def test_the_wording_module_s_examples_hold():
      ("--06", "gMonth", True, "June"), ("true", "boolean", True, "yes"), ("--13", "gMonth", True, "--13")],
 )  # fmt: skip
 def test_typed_values_read_as_a_person_writes_them(lexical, datatype, counts, expected):
-    from server.readable import XSD, literal_text
+    from minusma_kg.server.readable import XSD, literal_text
 
     assert literal_text(lexical, XSD + datatype, counts=counts) == expected
 
@@ -250,9 +250,8 @@ def test_date_claims_show_as_dates_not_as_iris(client, dataset):
 
 def test_inferred_values_that_repeat_a_sub_property_are_folded_away(client, dataset):
     """The 2020 coup: prov:atLocation and schema:location only repeat mkg:occurredIn; the leader is new."""
+    from minusma_kg.kg import paths
     from rdflib import Graph
-
-    from kg import paths
 
     ontology = Graph().parse(paths.ONTOLOGY)
     coup = RES["coup-2020"]

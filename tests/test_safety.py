@@ -9,10 +9,9 @@ from __future__ import annotations
 import time
 
 import pytest
-
-from kg.queries import load_saved_queries
-from server.engine import QueryJob
-from server.safety import Limits, QueryRefusedError, check_query, is_update, service_targets
+from minusma_kg.kg.queries import load_saved_queries
+from minusma_kg.server.engine import QueryJob
+from minusma_kg.server.safety import Limits, QueryRefusedError, check_query, is_update, service_targets
 
 
 def _bypasses(port: int) -> list[str]:

@@ -14,14 +14,13 @@ from types import ModuleType
 
 import pytest
 import yaml
+from minusma_kg.kg.annotations import read_articles, read_entities
+from minusma_kg.kg.assemble import article_iri, short_id
+from minusma_kg.kg.build import Sources, check
+from minusma_kg.kg.draft import next_number
+from minusma_kg.kg.namespaces import GRAPH, MKG, RES, article_graph
+from minusma_kg.kg.stats import compute
 from rdflib import Literal
-
-from kg.annotations import read_articles, read_entities
-from kg.assemble import article_iri, short_id
-from kg.build import Sources, check
-from kg.draft import next_number
-from kg.namespaces import GRAPH, MKG, RES, article_graph
-from kg.stats import compute
 
 ROOT = Path(__file__).resolve().parent.parent
 

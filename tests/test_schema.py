@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
-
-from kg import paths
-from kg.annotations import (
+from minusma_kg.kg import paths
+from minusma_kg.kg.annotations import (
     DRAFT_MESSAGE,
     SCHEMA_FILE,
     AnnotationErrors,
@@ -23,11 +22,11 @@ from kg.annotations import (
     read_entities,
     schema,
 )
-from kg.assemble import assemble, load_ontology
-from kg.build import Sources, build
-from kg.cli import main
-from kg.lint import check_files, near_duplicates
-from kg.namespaces import MKG
+from minusma_kg.kg.assemble import assemble, load_ontology
+from minusma_kg.kg.build import Sources, build
+from minusma_kg.kg.cli import main
+from minusma_kg.kg.lint import check_files, near_duplicates
+from minusma_kg.kg.namespaces import MKG
 
 TEXT = """\
 Last convoy leaves Gao
@@ -357,7 +356,7 @@ def test_validate_file_lists_drafts_and_every_other_problem_in_one_run(
     assert not result.ok
 
     # The command prints all of it, and exits 1 while drafts remain.
-    from kg import lint
+    from minusma_kg.kg import lint
 
     original = lint.check_files
     monkeypatch.setattr(lint, "check_files", lambda files, sources=None: original(files, _sources(workspace)))

@@ -13,12 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import minusma_kg.kg.dataset_dir as dataset_dir
 import pytest
-
-import kg.dataset_dir as dataset_dir
-from kg.build import BuildResult
-from kg.errors import NotABuildError
-from server.snapshot import CHECKED_ENV, hand_over, pin
+from minusma_kg.kg.build import BuildResult
+from minusma_kg.kg.errors import NotABuildError
+from minusma_kg.server.snapshot import CHECKED_ENV, hand_over, pin
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,8 +60,8 @@ def test_a_file_changed_after_its_check_is_hashed_and_refused(copy: Path, hashes
 def _open_in_child(copy: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     """open_build in a new process, as an HTTP process of `serve` runs it, with hashing made to fail loudly."""
     code = (
-        "import sys, kg.dataset_dir as d\n"
-        "from server.snapshot import take_over\n"
+        "import sys, minusma_kg.kg.dataset_dir as d\n"
+        "from minusma_kg.server.snapshot import take_over\n"
         "d._sha256 = lambda path: sys.exit('hashed ' + str(path))\n"
         "take_over()\n"
         f"print(d.open_build({str(copy)!r}).version)\n"

@@ -24,8 +24,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-
-from kg.queries import load_saved_queries
+from minusma_kg.kg.queries import load_saved_queries
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -85,7 +84,7 @@ def _serve(data: Path, processes: int = 1, **env: str) -> Served:
     environ = {**os.environ, "MINUSMA_KG_TIMEOUT": "3", "MINUSMA_KG_WORKERS": "2", "MINUSMA_KG_RESERVED_WORKERS": "1",
                "MINUSMA_KG_PER_CLIENT": "2", "MINUSMA_KG_RESULT_CACHE": "0", **env}  # fmt: skip
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "kg.cli", "serve", "--data", str(data), "--port", str(port),
+        [sys.executable, "-m", "minusma_kg", "serve", "--data", str(data), "--port", str(port),
          "--processes", str(processes)],
         env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -224,7 +223,7 @@ def test_a_get_query_of_sixty_kilobytes_works(server):
 
 
 def test_a_request_head_past_the_limit_gets_400_but_a_body_of_that_size_is_fine(server):
-    from server.config import Config
+    from minusma_kg.server.config import Config
 
     query = COUNT + " #" + "x" * Config().max_url_bytes  # past the GET limit (MINUSMA_KG_MAX_URL_BYTES)
     status, _, body = server.request("/sparql?" + urllib.parse.urlencode({"query": query}))
@@ -455,7 +454,7 @@ def _asgi(
 
 
 def test_a_repeated_request_is_answered_with_the_same_bytes_without_reaching_the_app(app):
-    from server.asgi import AnswerCache
+    from minusma_kg.server.asgi import AnswerCache
 
     counted = _Counted(app)
     front = AnswerCache(counted, size=8)
@@ -471,7 +470,7 @@ def test_a_repeated_request_is_answered_with_the_same_bytes_without_reaching_the
 
 
 def test_answers_that_may_not_be_shared_are_not_kept(app):
-    from server.asgi import AnswerCache
+    from minusma_kg.server.asgi import AnswerCache
 
     counted = _Counted(app)
     front = AnswerCache(counted, size=8)
@@ -485,7 +484,7 @@ def test_answers_that_may_not_be_shared_are_not_kept(app):
 
 
 def test_the_cache_keeps_at_most_its_size(app):
-    from server.asgi import AnswerCache
+    from minusma_kg.server.asgi import AnswerCache
 
     counted = _Counted(app)
     front = AnswerCache(counted, size=2)
@@ -500,7 +499,7 @@ def test_the_cache_keeps_at_most_its_size(app):
 def test_headers_a_balancer_stamps_on_each_request_share_one_entry(app):
     """Regression: behind HAProxy every request carries its own X-Request-ID; keyed on it, the cache never hit
     and filled with copies of one answer. Only the headers an answer can depend on are part of the key."""
-    from server.asgi import AnswerCache
+    from minusma_kg.server.asgi import AnswerCache
 
     counted = _Counted(app)
     front = AnswerCache(counted, size=8)
@@ -512,7 +511,7 @@ def test_headers_a_balancer_stamps_on_each_request_share_one_entry(app):
 def test_a_request_for_a_fresh_answer_reaches_the_app(app):
     """A balancer's health check says Cache-Control: no-cache: it must exercise the app and its workers, not be
     replayed from memory while they are stuck."""
-    from server.asgi import AnswerCache
+    from minusma_kg.server.asgi import AnswerCache
 
     counted = _Counted(app)
     front = AnswerCache(counted, size=8)
@@ -523,7 +522,7 @@ def test_a_request_for_a_fresh_answer_reaches_the_app(app):
 
 
 def test_the_cache_keeps_at_most_its_bytes(app):
-    from server.asgi import AnswerCache
+    from minusma_kg.server.asgi import AnswerCache
 
     counted = _Counted(app)
     queries = [q.text for q in load_saved_queries() if "needs-internet" not in q.tags][:3]

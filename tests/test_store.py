@@ -12,9 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg.cli import main
+from minusma_kg.kg.namespaces import RES, sparql_prologue
 
-from kg.cli import main
-from kg.namespaces import RES, sparql_prologue
 from tests.comparison import COMPARISON_QUERIES, both_answers
 from tests.corpus import Corpus
 
@@ -57,8 +57,8 @@ def published(oxigraph_server, built):
 
 @pytest.fixture(scope="module")
 def store_client(published, built):
-    from server.app import create_app
-    from server.config import Config
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
 
     app = create_app(Config(data=built.out, store=f"{published}/query", timeout=3.0, result_limit=500))
     return app.test_client()

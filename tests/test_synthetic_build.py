@@ -15,12 +15,11 @@ from types import ModuleType
 
 import pyoxigraph as ox
 import pytest
-
-from kg.build import BuildResult
-from kg.dataset_dir import open_build
-from kg.layout import INFO, NQUADS
-from kg.namespaces import GRAPH, MKG, RES
-from kg.store import open_store
+from minusma_kg.kg.build import BuildResult
+from minusma_kg.kg.dataset_dir import open_build
+from minusma_kg.kg.layout import INFO, NQUADS
+from minusma_kg.kg.namespaces import GRAPH, MKG, RES
+from minusma_kg.kg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

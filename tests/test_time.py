@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from minusma_kg.kg.assemble import DATE_PROPERTIES, short_id
+from minusma_kg.kg.dates import resolve
+from minusma_kg.kg.namespaces import GREG, MKG, RES, TIME, article_graph, sparql_prologue
+from minusma_kg.kg.owl_time import describe_claim
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.assemble import DATE_PROPERTIES, short_id
-from kg.dates import resolve
-from kg.namespaces import GREG, MKG, RES, TIME, article_graph, sparql_prologue
-from kg.owl_time import describe_claim
 from tests.corpus import Corpus
 
 #: The annotation keys that give the time of what they date; a deadline or an original end does not.
@@ -201,6 +201,6 @@ def test_the_description_gives_the_fields_the_words_give_and_no_more(words, unit
 def test_the_module_examples_run():
     import doctest
 
-    from kg import owl_time
+    from minusma_kg.kg import owl_time
 
     assert doctest.testmod(owl_time).failed == 0

@@ -7,12 +7,12 @@ import calendar
 import re
 
 import pytest
+from minusma_kg.kg.namespaces import MKG, PREFIXES
+from minusma_kg.kg.queries import SavedQuery, load_saved_queries
+from minusma_kg.server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS
+from minusma_kg.server.saved import FORMAT_LABELS, result_formats
 from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 
-from kg.namespaces import MKG, PREFIXES
-from kg.queries import SavedQuery, load_saved_queries
-from server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS
-from server.saved import FORMAT_LABELS, result_formats
 from tests import test_browser
 
 #: Browser tests run with the slow ones (pytest -m slow, and in CI): a browser per answer.

@@ -11,10 +11,10 @@ import json
 
 import lxml.html
 import pytest
+from minusma_kg.kg.queries import TAGS, load_saved_queries
+from minusma_kg.server.assets import IMMUTABLE
+from minusma_kg.server.pages import OTHER_TOPIC, TECHNICAL_TAGS, TOPICS, topic_of
 
-from kg.queries import TAGS, load_saved_queries
-from server.assets import IMMUTABLE
-from server.pages import OTHER_TOPIC, TECHNICAL_TAGS, TOPICS, topic_of
 from tests.test_browser import ARTIFACTS, browser, page  # noqa: F401 (fixtures: Chromium, a page off the internet)
 
 #: Browser tests run with the slow ones (pytest -m slow, and in CI): a browser per page.

@@ -6,14 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from minusma_kg.kg import paths
+from minusma_kg.kg.assemble import assemble, load_ontology
+from minusma_kg.kg.namespaces import RES, SH
+from minusma_kg.kg.validate import Violation, asserted_union, validate_dataset, validate_graph
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
-
-from kg import paths
-from kg.assemble import assemble, load_ontology
-from kg.namespaces import RES, SH
-from kg.validate import Violation, asserted_union, validate_dataset, validate_graph
 
 SHAPES_DIR = Path(__file__).parent / "data" / "shapes"
 BAD = sorted((SHAPES_DIR / "bad").glob("*.ttl"))

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from minusma_kg.kg.cli import _store_url, main, parser
+from minusma_kg.kg.graph_store import PASSWORD_ENV, UNION_GRAPH, store_query_url
+from minusma_kg.kg.namespaces import RES, sparql_prologue
 
-from kg.cli import _store_url, main, parser
-from kg.graph_store import PASSWORD_ENV, UNION_GRAPH, store_query_url
-from kg.namespaces import RES, sparql_prologue
 from tests.comparison import COMPARISON_QUERIES, both_answers
 from tests.corpus import Corpus
 
@@ -153,8 +153,8 @@ def _graphs(built) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def store_client(published, built):
-    from server.app import create_app
-    from server.config import Config
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
 
     store = store_query_url(f"{published}/sparql")
     app = create_app(Config(data=built.out, store=store, timeout=10.0, result_limit=500))
@@ -238,8 +238,8 @@ def test_a_store_extension_is_refused_before_the_store_reads_it(store_client, pu
 def test_a_query_cut_short_by_the_store_is_refused_not_served_in_part(published, built):
     """Virtuoso stops a query at the deadline the endpoint passes on, and sends the rows found so far with a 200:
     the endpoint says it timed out instead of serving them as the answer."""
-    from server.app import create_app
-    from server.config import Config
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
 
     app = create_app(Config(data=built.out, store=store_query_url(f"{published}/sparql"), timeout=3.0))
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 13k cubed rows to count
@@ -278,7 +278,7 @@ def test_resource_descriptions_come_from_the_store_as_from_the_built_in_engine(c
 def test_the_pages_class_hierarchy_comes_from_the_store_as_from_the_built_in_engine(client, store_client):
     """The resource pages' class and property hierarchy, a transitive path that Virtuoso takes only from a bound
     start: the same pairs from both (it used to be an error on Virtuoso, and every HTML page with it)."""
-    from server.pages import _HIERARCHY
+    from minusma_kg.server.pages import _HIERARCHY
 
     def pairs(c) -> set[tuple[str, str]]:
         r = c.get("/sparql", query_string={"query": _HIERARCHY}, headers={"Accept": "application/sparql-results+json"})
@@ -302,9 +302,9 @@ BOUND_QUERIES = [
 def test_a_binding_inside_the_where_group_means_what_a_trailing_values_clause_means(query, built):
     """What the store backend sends (VALUES opening the WHERE group), evaluated by pyoxigraph, gives the answer of
     SPARQL 1.1's trailing VALUES clause: the binding moved, its meaning did not."""
-    from kg.store import load_in_memory
-    from server.engine import QueryJob
-    from server.remote import _bind
+    from minusma_kg.kg.store import load_in_memory
+    from minusma_kg.server.engine import QueryJob
+    from minusma_kg.server.remote import _bind
 
     store = load_in_memory(built.out / "minusma-kg.nq")
     iri = str(RES["bamako"])

@@ -7,12 +7,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import SKOS
-
-from kg import paths
-from kg.namespaces import MKG, ONTOLOGY_GRAPH
-from kg.wikidata_mappings import (
+from minusma_kg.kg import paths
+from minusma_kg.kg.namespaces import MKG, ONTOLOGY_GRAPH
+from minusma_kg.kg.wikidata_mappings import (
     MAPPINGS_GRAPH,
     RELATIONS,
     add_wikidata_mappings,
@@ -21,9 +18,13 @@ from kg.wikidata_mappings import (
     ontology_terms,
     verified_classes,
 )
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import SKOS
+
+from tests.commands import CHECKOUT
 
 WIKIDATA_ENTITY = re.compile(r"http://www\.wikidata\.org/entity/([PQ][1-9][0-9]*)")
-SHARED_README = paths.ROOT.parent / "shared" / "wikidata" / "README.md"
+SHARED_README = CHECKOUT.parent / "shared" / "wikidata" / "README.md"
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from kg.drafting.dates import describe as describe_date
-from kg.drafting.model import Draft, DraftFact, NewEntity
+from .dates import describe as describe_date
+from .model import Draft, DraftFact, NewEntity
 
 WIDTH = 118
 REVIEW = "review: draft"

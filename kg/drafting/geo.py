@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg.drafting.text import words_of
+from .text import words_of
 
 #: Demonym or adjective -> the place's English name ("Malian army", "West African nation").
 DEMONYMS = {

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from kg import paths
-from kg.drafting.text import fold_str
+from .. import paths
+from .text import fold_str
 
 #: Classes whose instances are agents or places (named things), not events or documents.
 NAMED_TYPES = frozenset(

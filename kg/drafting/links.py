@@ -15,10 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg import paths
-from kg.drafting.known import NAMED_TYPES
-from kg.drafting.model import Context, NewEntity
-from kg.drafting.text import STOPWORDS, content_words, normalise, slugify
+from .. import paths
+from .known import NAMED_TYPES
+from .model import Context, NewEntity
+from .text import STOPWORDS, content_words, normalise, slugify
 
 
 @dataclass(frozen=True)

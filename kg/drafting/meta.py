@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from kg.drafting.known import ORG_TYPES, Knowledge, folded_key
-from kg.drafting.text import find_mentions_folded, is_heading, paragraphs, slugify
+from .known import ORG_TYPES, Knowledge, folded_key
+from .text import find_mentions_folded, is_heading, paragraphs, slugify
 
 _MONTH_NAMES = sorted(
     [m for m in calendar.month_name if m] + [m for m in calendar.month_abbr if m] + ["Sept"], key=len, reverse=True

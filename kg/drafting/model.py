@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from kg.drafting.known import Knowledge
-from kg.drafting.text import Folded, Sentence, normalise, sentence_at
-from kg.extract import Mention
+from ..extract import Mention
+from .known import Knowledge
+from .text import Folded, Sentence, normalise, sentence_at
 
 
 @dataclass

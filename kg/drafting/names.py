@@ -11,11 +11,11 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from kg.drafting.geo import COUNTRIES, DEMONYMS, PLACE_WORDS
-from kg.drafting.model import Context, NewEntity
-from kg.drafting.positions import RANKS, ROLE_HEADS
-from kg.drafting.speech import SAY
-from kg.drafting.text import find_mentions_folded, fold_str, is_heading, slugify, words_of
+from .geo import COUNTRIES, DEMONYMS, PLACE_WORDS
+from .model import Context, NewEntity
+from .positions import RANKS, ROLE_HEADS
+from .speech import SAY
+from .text import find_mentions_folded, fold_str, is_heading, slugify, words_of
 
 CONNECTORS = {
     "de",

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.drafting.dates import FoundDate
-from kg.drafting.known import ORG_TYPES
-from kg.drafting.links import Linker, event_for
-from kg.drafting.model import Context, DraftFact
+from .dates import FoundDate
+from .known import ORG_TYPES
+from .links import Linker, event_for
+from .model import Context, DraftFact
 
 WORD_NUMBERS = {
     "one": 1,

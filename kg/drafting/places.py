@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from kg.drafting.geo import DEMONYMS
-from kg.drafting.known import PLACE_TYPES
-from kg.drafting.model import Context, DraftFact
-from kg.drafting.text import find_mentions_folded
-from kg.extract import Mention
+from ..extract import Mention
+from .geo import DEMONYMS
+from .known import PLACE_TYPES
+from .model import Context, DraftFact
+from .text import find_mentions_folded
 
 _DIRECTION = (
     r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-eastern|north-western|"

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.drafting.geo import DEMONYMS
-from kg.drafting.known import AGENT_TYPES, folded_key
-from kg.drafting.model import Context, DraftFact, NewEntity
-from kg.drafting.text import find_mentions_folded, fold_str, slugify
-from kg.extract import Mention
+from ..extract import Mention
+from .geo import DEMONYMS
+from .known import AGENT_TYPES, folded_key
+from .model import Context, DraftFact, NewEntity
+from .text import find_mentions_folded, fold_str, slugify
 
 ROLE_HEADS = [
     "under-secretary-general",

@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from kg.drafting.known import AGENT_TYPES, ORG_TYPES, folded_key
-from kg.drafting.model import Context, DraftFact, NewEntity
-from kg.drafting.positions import org_in_phrase, position_for, role_key
-from kg.drafting.text import STOPWORDS, fold_str, is_heading, normalise, slugify
-from kg.extract import Mention, find_quotations
+from ..extract import Mention, find_quotations
+from .known import AGENT_TYPES, ORG_TYPES, folded_key
+from .model import Context, DraftFact, NewEntity
+from .positions import org_in_phrase, position_for, role_key
+from .text import STOPWORDS, fold_str, is_heading, normalise, slugify
 
 SAY = (
     r"said|says|say|added|adds|noted|notes|stated|states|told|tells|stressed|stresses|underlined|underlines|"

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kg.extract import Mention
+from ..extract import Mention
 
 _CHAR_MAP = {
     "\u2019": "'",

@@ -1,0 +1,7 @@
+"""``python -m minusma_kg``: the same command line as the ``minusma-kg`` script."""
+
+import sys
+
+from .kg.cli import main
+
+sys.exit(main())
