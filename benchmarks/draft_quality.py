@@ -43,16 +43,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from minusma_kg.kg import paths
+from minusma_kg.kg.annotations import Article, load_article, load_entities
+from minusma_kg.kg.draft import draft_article
+from minusma_kg.kg.drafting.dates import core_words
+from minusma_kg.kg.drafting.model import Draft
+from minusma_kg.kg.drafting.text import fold_str
+from minusma_kg.kg.extract import find_mentions
 
-from minusma_kg.kg import paths  # noqa: E402
-from minusma_kg.kg.annotations import Article, load_article, load_entities  # noqa: E402
-from minusma_kg.kg.draft import draft_article  # noqa: E402
-from minusma_kg.kg.drafting.dates import core_words  # noqa: E402
-from minusma_kg.kg.drafting.model import Draft  # noqa: E402
-from minusma_kg.kg.drafting.text import fold_str  # noqa: E402
-from minusma_kg.kg.extract import find_mentions  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 NUMERIC = ("memberCount", "personnelCount", "votesRequired", "optionCount", "minimumVictims", "duration")
 CATEGORIES = ("quotes", "reported", "dates", "numbers", "mentions", "positions", "places")

@@ -42,15 +42,15 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
+from minusma_kg.kg.build import build
+from minusma_kg.kg.graph_store import publish_to_store
+from minusma_kg.kg.layout import NQUADS, STORE
+from minusma_kg.kg.namespaces import article_graph
+from minusma_kg.kg.queries import load_saved_queries
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
 
-from minusma_kg.kg.build import build  # noqa: E402 - after the sys.path line
-from minusma_kg.kg.graph_store import publish_to_store  # noqa: E402
-from minusma_kg.kg.layout import NQUADS, STORE  # noqa: E402
-from minusma_kg.kg.namespaces import article_graph  # noqa: E402
-from minusma_kg.kg.queries import load_saved_queries  # noqa: E402
 from procs import group, stats  # noqa: E402 - benchmarks/procs.py, beside this script
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -287,7 +287,7 @@ def main() -> int:
             if args.baseline:
                 # its packages, not these: run in SRC ("python -c" puts the working directory first on the path)
                 src = str(args.baseline.resolve())
-                base_cmd = [sys.executable, "-c", "import sys; from minusma_kg.kg.cli import main; sys.exit(main())",
+                base_cmd = [sys.executable, "-c", "import sys; from minusma_kg.cli import main; sys.exit(main())",
                             *cmd[1:-1], str(ports[BASELINE])]  # fmt: skip
                 pids[BASELINE] = start(f"{BASELINE} ({size})", base_cmd, {**env, "PYTHONPATH": src}, src).pid
             wait_for(ports[OX_MEM], "/query?query=ASK%7B%7D")

@@ -47,11 +47,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from minusma_kg.kg.queries import load_saved_queries
+from minusma_kg.server.config import Config
 
-from minusma_kg.kg.queries import load_saved_queries  # noqa: E402 - after the sys.path line, as in endpoint.py
-from minusma_kg.server.config import Config  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 from procs import group  # noqa: E402 - benchmarks/procs.py, beside this script
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from minusma_kg.kg.dataset_dir import open_build
+from minusma_kg.kg.queries import SavedQuery, load_saved_queries
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from minusma_kg.kg.dataset_dir import open_build  # noqa: E402
-from minusma_kg.kg.queries import SavedQuery, load_saved_queries  # noqa: E402
 
 DEFAULT_SIZES = (5, 500, 2000)
 #: The issue's bound: a saved query slower than this at 2,000 articles is rewritten or given what it needs.

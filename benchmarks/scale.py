@@ -44,11 +44,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from minusma_kg.kg import paths
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from minusma_kg.kg import paths  # noqa: E402
 
 STAGES = ("load", "mentions", "assemble", "shacl", "reasoning", "stats", "serialisation", "docs")
 DEFAULT_SIZES = (5, 50, 500, 2000)

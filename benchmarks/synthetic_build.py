@@ -37,7 +37,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -46,17 +45,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from minusma_kg.kg import paths
+from minusma_kg.kg.dataset_dir import open_build
+from minusma_kg.kg.layout import NQUADS, ONTOLOGY_HTML, REPORT, STORE, TRIG, TURTLE, VOID_FILE
+from minusma_kg.kg.namespaces import CURATION_GRAPH, ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, RES
+from minusma_kg.kg.publish import publish_atomically, write_info
+from minusma_kg.kg.store import write_store
+
+from minusma_kg.errors import NotABuildError
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from minusma_kg.kg import paths  # noqa: E402
-from minusma_kg.kg.dataset_dir import open_build  # noqa: E402
-from minusma_kg.kg.errors import NotABuildError  # noqa: E402
-from minusma_kg.kg.layout import NQUADS, ONTOLOGY_HTML, REPORT, STORE, TRIG, TURTLE, VOID_FILE  # noqa: E402
-from minusma_kg.kg.namespaces import CURATION_GRAPH, ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, RES  # noqa: E402
-from minusma_kg.kg.publish import publish_atomically, write_info  # noqa: E402
-from minusma_kg.kg.store import write_store  # noqa: E402
+
 
 log = logging.getLogger(__name__)
 

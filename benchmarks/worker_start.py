@@ -18,8 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from minusma_kg.kg.build import Sources, build
 from minusma_kg.kg.dataset_dir import open_build
 from minusma_kg.server.engine import Engine, QueryJob

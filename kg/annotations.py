@@ -30,40 +30,12 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from ..errors import AnnotationError, AnnotationErrors, DraftError
 from . import paths
 
 #: The annotation format, published so that an editor validates while typing (docs/annotating.md).
 SCHEMA_FILE = Path(__file__).resolve().with_name("annotation.schema.json")
-#: What the build says about an item still marked ``review: draft``.
-DRAFT_MESSAGE = "drafted item not yet reviewed (remove 'review: draft' once checked)"
 
-
-class AnnotationError(ValueError):
-    """A malformed annotation: the message starts with ``file:line:`` so an editor can jump to it."""
-
-    def __init__(self, file: Path | str, line: int | None, message: str) -> None:
-        self.file, self.line = str(file), line
-        super().__init__(f"{file}:{line or '?'}: {message}")
-
-
-class DraftError(AnnotationError):
-    """An item still marked ``review: draft``: a program drafted it and no person has checked it yet."""
-
-    def __init__(self, file: Path | str, line: int | None) -> None:
-        super().__init__(file, line, DRAFT_MESSAGE)
-
-
-class AnnotationErrors(ValueError):  # noqa: N818 (the name the build and tests have always used)
-    """Every annotation problem found in one pass, each with file and line.
-
-    ``partial`` is what could be built from the rest (the assembler's ``Assembly``), or None: ``validate`` checks
-    it against the shapes, so that one run shows everything.
-    """
-
-    def __init__(self, errors: list[AnnotationError], partial: Any = None) -> None:
-        self.errors = errors
-        self.partial = partial
-        super().__init__("\n".join(str(e) for e in errors))
 
 
 # --- YAML with lines ------------------------------------------------------------------------------------------------

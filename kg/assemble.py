@@ -21,21 +21,11 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, XSD
 
+from ..errors import AnnotationError, AnnotationErrors, DateError, DateNotUnderstoodError
 from . import paths
-from .annotations import (
-    AnnotationError,
-    AnnotationErrors,
-    Article,
-    DateSpec,
-    EntityDecl,
-    Fact,
-    load_yaml,
-    read_articles,
-    read_entities,
-    review_markers,
-)
+from .annotations import Article, DateSpec, EntityDecl, Fact, load_yaml, read_articles, read_entities, review_markers
 from .coordinates import read_coordinates
-from .dates import DateError, DateNotUnderstoodError, DateResolution, resolve
+from .dates import DateResolution, resolve
 from .extract import MentionFinder, normalise
 from .lint import near_duplicates
 from .names import read_all_names
@@ -520,7 +510,7 @@ def assemble(
     No blank node is minted: every node has an IRI, so two builds give the same triples. ``extra_articles`` are
     article files outside ``articles_dir`` checked with the corpus (``minusma-kg validate FILE``). Every problem is
     collected; the :class:`AnnotationErrors` raised carries what could be built from the rest as ``partial``.
-    Items marked ``review: draft`` are built, and refused (:class:`kg.annotations.DraftError`).
+    Items marked ``review: draft`` are built, and refused (:class:`minusma_kg.errors.DraftError`).
     """
     ds = bind_prefixes(Dataset())  # type: ignore[assignment]
     ontology = load_ontology(ontology_file)

@@ -16,8 +16,9 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
 from .. import __version__
+from ..errors import AnnotationErrors
 from . import paths
-from .assemble import AnnotationErrors, Assembly, assemble
+from .assemble import Assembly, assemble
 from .examples import add_examples
 from .layout import INFO, NQUADS, ONTOLOGY_HTML, REPORT, VOID_FILE
 from .namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ..errors import AnnotationError
 from . import paths
-from .annotations import AnnotationError
 from .sourced_tsv import read_rows, sources_problem
 
 COLUMNS = ("entity", "lat", "long", "sources", "confidence", "note")

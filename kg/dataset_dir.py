@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NotABuildError
+from ..errors import NotABuildError
 from .layout import INFO, NQUADS, STORE
 from .store import store_matches
 

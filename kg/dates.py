@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from ..errors import DateError, DateNotUnderstoodError
+
 Precision = Literal["day", "week", "month", "year"]
 Direction = Literal["past", "future"]
 
@@ -74,13 +76,6 @@ _UNIT = r"(?P<unit>day|week|month|year)s?"
 def _month_group(name: str) -> str:
     return rf"(?P<{name}>" + _MONTH_NAMES + r")\.?"
 
-
-class DateError(ValueError):
-    """The expression cannot be resolved as written; the build keeps it unresolved and warns."""
-
-
-class DateNotUnderstoodError(DateError):
-    """The expression is not one this module understands (rather than one it understands to be wrong)."""
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import AnnotationErrors, DraftError
 from . import paths
-from .annotations import AnnotationErrors, Article, DraftError, Fact
+from .annotations import Article, Fact
 from .extract import normalise
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .annotations import AnnotationError
+from ..errors import AnnotationError
 from .sourced_tsv import read_rows, sources_problem
 
 COLUMNS = ("entity", "kind", "name", "sources", "confidence", "note")

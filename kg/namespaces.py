@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -78,6 +81,24 @@ def bind_prefixes(g: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns, override=True, replace=True)
     return g
+
+
+#: A local name that reads as a prefixed name (``mkg:Coup``); resource names (``res:...``) are shortened whatever
+#: they hold, since the project mints them. ``server/static/app.js``'s ``shortIri`` applies the same rule in the page.
+_LOCAL_NAME = re.compile(r"[\w.-]+")
+
+
+def shorten(iri: str, prefixes: Iterable[str] | None = None) -> str:
+    """The prefixed name of ``iri`` under the longest matching project prefix (``res:coup-2020``), else the IRI.
+
+    ``prefixes`` limits the candidates (the command line's tables use only the project's own and Wikidata's).
+    """
+    allowed = PREFIXES if prefixes is None else {p: PREFIXES[p] for p in prefixes}
+    for prefix, ns in sorted(allowed.items(), key=lambda kv: -len(kv[1])):
+        rest = iri[len(ns) :]
+        if iri.startswith(ns) and (prefix == "res" or _LOCAL_NAME.fullmatch(rest)):
+            return f"{prefix}:{rest}"
+    return iri
 
 
 def sparql_prologue() -> str:

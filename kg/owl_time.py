@@ -13,7 +13,7 @@ described but not linked.
 These triples say nothing the claim does not: they re-express it in the same article graph, with no assertion of
 their own (the claim's link, ``mkg:when`` and the rest, has one).
 
->>> from kg.dates import resolve
+>>> from minusma_kg.kg.dates import resolve
 >>> g = Graph()
 >>> describe_claim(g, URIRef("urn:x:coup"), resolve("August 2020"))
 >>> g.value(URIRef("urn:x:coup"), TIME.inXSDgYearMonth)

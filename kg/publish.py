@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, Node, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from .errors import UnsafeOutputDirError
+from ..errors import UnsafeOutputDirError
 from .layout import INFO, NQUADS, PUBLISHED, STORE, TRIG, TURTLE
 from .namespaces import PREFIXES
 from .store import manifest, write_store

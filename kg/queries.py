@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import QueryFileError
 from . import paths
 
 TAGS = frozenset(
@@ -29,9 +30,6 @@ REQUIRED = ("title", "description", "tags")
 _KEY = re.compile(r"^#\s*(?P<key>[a-z]+):\s?(?P<value>.*)$")
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
-
-class QueryFileError(ValueError):
-    """A saved query whose header is missing or malformed (the message names the file and line)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from owlrl.Namespaces import ERRNS
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from ..errors import UnsupportedRuleError
 from . import rules
 from .namespaces import RES, bind_prefixes
 from .rules import Triple
@@ -66,7 +67,7 @@ def infer_triples(source: Callable[[], Iterable[Triple]], into: Graph | None = N
     inferred = bind_prefixes(Graph()) if into is None else into
     try:
         closure = rules.run(source())
-    except rules.UnsupportedError as exc:
+    except UnsupportedRuleError as exc:
         log.warning("OWL 2 RL by owlrl (slow): the fast engine does not compile %s", exc)
         asserted = Graph()
         for t in source():

@@ -8,7 +8,7 @@ semi-naively over interned integers, with Python's set operations doing the join
 
 Whatever this engine does not compile (class expressions such as owl:someValuesFrom, owl:sameAs between distinct
 nodes, keys, negative assertions, a rule that would derive schema from data, ...) is reported by
-:func:`compile_rules` or :func:`run` as an :class:`UnsupportedError` reason, and the caller falls back to owlrl, the
+:func:`compile_rules` or :func:`run` as an :class:`UnsupportedRuleError` reason, and the caller falls back to owlrl, the
 reference: this engine's answer, where it gives one, is owlrl's (tests/test_reason_engine.py proves it).
 """
 
@@ -27,6 +27,8 @@ from owlrl.XsdDatatypes import OWL_Datatype_Subsumptions, OWL_RL_Datatypes
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
+
+from ..errors import UnsupportedRuleError
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +53,6 @@ _COMPILED_TYPES = {OWL.Class, RDFS.Class, RDFS.Datatype, RDF.Property, OWL.Objec
                    OWL.InverseFunctionalProperty, OWL.ReflexiveProperty, OWL.DeprecatedClass,
                    OWL.DeprecatedProperty}  # fmt: skip
 
-
-class UnsupportedError(Exception):
-    """The input needs a rule this engine does not compile; the caller reasons with owlrl instead."""
 
 
 def is_schema(t: Triple) -> bool:
@@ -124,7 +123,7 @@ def compile_rules(schema: Graph) -> Rules:
     """Read the instance rules off a closed schema.
 
     Raises:
-        UnsupportedError: the schema uses a construct (a class expression, a key, ...) these tables cannot express.
+        UnsupportedRuleError: the schema uses a construct (a class expression, a key, ...) these tables cannot express.
     """
     rules = Rules()
     kinds = {OWL.SymmetricProperty: rules.symmetric, OWL.TransitiveProperty: rules.transitive,
@@ -135,7 +134,7 @@ def compile_rules(schema: Graph) -> Rules:
             if o in kinds:
                 kinds[o].add(s)
             elif is_schema((s, p, o)) and o not in _COMPILED_TYPES:
-                raise UnsupportedError(f"{s} is an {o}")
+                raise UnsupportedRuleError(f"{s} is an {o}")
         elif p == RDFS.subClassOf:
             if s != o:
                 rules.superclasses[s].add(o)
@@ -166,9 +165,9 @@ def compile_rules(schema: Graph) -> Rules:
         elif p == OWL.propertyDisjointWith:
             rules.disjoint_properties.append((s, o))
         elif is_schema((s, p, o)) and p not in _COMPILED:
-            raise UnsupportedError(f"{p} (on {s})")
+            raise UnsupportedRuleError(f"{p} (on {s})")
     if RDF.type in rules.transitive | rules.symmetric or any(RDF.type in c for _, c in rules.chains):
-        raise UnsupportedError("rdf:type in a property chain, or transitive or symmetric")
+        raise UnsupportedRuleError("rdf:type in a property chain, or transitive or symmetric")
     return rules
 
 
@@ -350,14 +349,14 @@ class _Engine:
 
 
 def run(triples: Iterable[Triple], rules_for: RulesCache | None = None) -> Closure:
-    """The OWL 2 RL closure of ``triples`` as owlrl computes it, or :class:`UnsupportedError`.
+    """The OWL 2 RL closure of ``triples`` as owlrl computes it, or :class:`UnsupportedRuleError`.
 
     Args:
         triples: the asserted triples (a graph's or a union's; a repeated triple counts once).
         rules_for: a cache of compiled schemas; the process's own if None.
 
     Raises:
-        UnsupportedError: the input needs a rule this engine does not compile.
+        UnsupportedRuleError: the input needs a rule this engine does not compile.
     """
     schema: list[Triple] = []
     literals: set[Literal] = set()
@@ -389,7 +388,7 @@ def run(triples: Iterable[Triple], rules_for: RulesCache | None = None) -> Closu
         elif p == _SAME_AS and s == o:  # eq-ref, which owlrl adds for every node anyway
             entry[1].append((s, o))
         else:
-            raise UnsupportedError(f"{p} between {s} and {o}")
+            raise UnsupportedRuleError(f"{p} between {s} and {o}")
         if type(o) is Literal and o.datatype in _DATATYPES:  # the only literals owlrl's datatype rules see
             literals.add(o)
     closed, rules = (rules_for or _RULES).get(schema)
@@ -425,11 +424,11 @@ def run(triples: Iterable[Triple], rules_for: RulesCache | None = None) -> Closu
         elif not is_schema((None, predicate, None)):
             continue
         if any((terms[s], predicate, terms[o]) not in closed for s, o in fresh):
-            raise UnsupportedError(f"the data derives {predicate} triples, which schema or equality rules read")
+            raise UnsupportedRuleError(f"the data derives {predicate} triples, which schema or equality rules read")
     for c, fresh in engine.derived_instances.items():
         cls = terms[c]
         if cls in _READ_TYPES and any((terms[x], _TYPE, cls) not in closed for x in fresh):
-            raise UnsupportedError(f"the data derives instances of {cls}, which schema rules read")
+            raise UnsupportedRuleError(f"the data derives instances of {cls}, which schema rules read")
     derived = schema_derived
     for p, fresh in engine.derived_pairs.items():
         predicate = terms[p]
@@ -506,7 +505,7 @@ def _checks(engine: _Engine, rules: Rules) -> list[str]:
         for x, y in pairs(p):
             key, value = (x, y) if p in rules.functional else (y, x)
             if seen.setdefault(key, value) != value:
-                raise UnsupportedError(f"{p} gives {terms[key]} two values: owl:sameAs follows")
+                raise UnsupportedRuleError(f"{p} gives {terms[key]} two values: owl:sameAs follows")
     return errors
 
 
@@ -521,7 +520,7 @@ class RulesCache:
         if key not in self._cache:
             closed = owlrl_closure(schema)
             if any(closed.triples((None, RDF.type, ERRNS.ErrorMessage))):
-                raise UnsupportedError("the schema alone is inconsistent")
+                raise UnsupportedRuleError("the schema alone is inconsistent")
             self._cache.clear()  # one schema at a time: a build has one ontology
             self._cache[key] = (closed, compile_rules(closed))
         closed, rules = self._cache[key]

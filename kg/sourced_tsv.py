@@ -12,7 +12,7 @@ import csv
 import re
 from pathlib import Path
 
-from .annotations import AnnotationError
+from ..errors import AnnotationError
 
 #: What "verified" means, and how many sources each level needs: two independent sources (high) or one
 #: authoritative source such as the UN's own French page or a Wikipedia infobox (med-high).

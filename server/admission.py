@@ -12,11 +12,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from ..errors import TooManyForClientError
+
 _SPACE = re.compile(r"\s+")
 
-
-class TooManyForClientError(Exception):
-    """This client already runs as many queries as it may."""
 
 
 class ClientSlots:

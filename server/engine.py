@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
+from ..errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
 from ..kg.namespaces import PREFIXES
 from ..kg.store import load_in_memory, open_store
 
@@ -62,17 +63,6 @@ class QueryOutcome:
     error: str | None = None  # a syntax or evaluation error: the client's fault (400)
     not_acceptable: bool = False
 
-
-class QueryTimeoutError(Exception):
-    """The query ran past the configured timeout; its worker was killed."""
-
-
-class EngineBusyError(Exception):
-    """Every worker of the query's lane is busy; the client should retry shortly."""
-
-
-class WorkerCrashedError(Exception):
-    """The worker running the query died (a crash in the engine, or its memory cap); it was replaced."""
 
 
 @dataclass(frozen=True)

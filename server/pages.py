@@ -24,11 +24,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
+from ..errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
 from ..kg import paths
 from ..kg.layout import DUMPS, ONTOLOGY_HTML, VOID_FILE
 from ..kg.namespaces import GRAPH, MKG, PREFIXES, RES
 from ..kg.queries import load_saved_queries
-from .engine import EngineBusyError, QueryJob, QueryTimeoutError, WorkerCrashedError
+from .engine import QueryJob
 from .formats import GRAPH_FORMATS, negotiate
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")

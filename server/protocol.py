@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from .admission import TooManyForClientError
-from .engine import EngineBusyError, QueryJob, QueryTimeoutError, WorkerCrashedError
+from ..errors import EngineBusyError, QueryRefusedError, QueryTimeoutError, TooManyForClientError, WorkerCrashedError
+from .engine import QueryJob
 from .formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, acceptable, negotiate
-from .safety import Limits, QueryRefusedError, check_query
+from .safety import Limits, check_query
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("sparql", __name__)

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..errors import QueryRefusedError
+
 # Everything that ends a comment for some engine; ending it too early only makes the check stricter.
 _EOL = "\n\r\x0b\x0c\x85\u2028\u2029"
 _PN_CHARS = r"\w\u00B7\u0300-\u036F\u203F-\u2040\-"
@@ -51,13 +53,6 @@ class Limits:
     max_patterns: int = 1000
     max_operators: int = 1000
 
-
-class QueryRefusedError(Exception):
-    """A request the endpoint will not carry out; ``status`` is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

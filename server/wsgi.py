@@ -24,8 +24,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..errors import NotABuildError
 from ..kg.dataset_dir import open_build
-from ..kg.errors import NotABuildError
 from .config import Config
 from .http_protocol import HeadTimeoutProtocol
 from .snapshot import hand_over, pin, pinned

@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from minusma_kg.kg.assemble import AnnotationErrors, assemble
+from minusma_kg.kg.assemble import assemble
 from minusma_kg.kg.build import Sources, build
+
+from minusma_kg.errors import AnnotationErrors
 
 ARTICLE = "003_bce8059bd345a7e1"
 

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from minusma_kg.kg import build as kg_build
-from minusma_kg.kg.cli import main
 from minusma_kg.server import wsgi as server_wsgi
 
+from minusma_kg.cli import main
+from minusma_kg.errors import QueryFileError
 from tests.commands import console_script
 from tests.test_publish import fake_checkout, snapshot
 
@@ -273,7 +274,7 @@ def test_query_runs_an_ad_hoc_file_without_a_header(built, tmp_path, capsys):
 
 
 def test_saved_queries_still_need_their_header(tmp_path):
-    from minusma_kg.kg.queries import QueryFileError, find_saved_query
+    from minusma_kg.kg.queries import find_saved_query
 
     headerless = tmp_path / "queries" / "99-mine.rq"
     headerless.parent.mkdir()

@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from minusma_kg.kg.annotations import AnnotationErrors
 from minusma_kg.kg.assemble import assemble
 from minusma_kg.kg.coordinates import COLUMNS, COORDINATES_FILE, read_coordinates
 from minusma_kg.kg.namespaces import COORDINATES_GRAPH, ENTITIES_GRAPH, GEO, MKG, RES
 from minusma_kg.kg.sourced_tsv import CONFIDENCES
 from rdflib import DCTERMS, PROV, RDF, URIRef
+
+from minusma_kg.errors import AnnotationErrors
 
 HEADER = "\t".join(COLUMNS)
 GOOD = "bamako\t12.65\t-8.00\thttps://example.org/a https://example.org/b\thigh\ta note"

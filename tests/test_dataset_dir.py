@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from minusma_kg.kg.dataset_dir import open_build
-from minusma_kg.kg.errors import NotABuildError
+
+from minusma_kg.errors import NotABuildError
 
 
 @pytest.fixture

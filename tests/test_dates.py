@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from minusma_kg.kg import dates
 from minusma_kg.kg.build import Sources, check
-from minusma_kg.kg.dates import DateError, DateNotUnderstoodError, resolve
+from minusma_kg.kg.dates import resolve
 from minusma_kg.kg.namespaces import MKG, article_graph
 from rdflib import Literal
+
+from minusma_kg.errors import DateError, DateNotUnderstoodError
 
 SAT_1_JULY_2023 = date(2023, 7, 1)
 SUN_2_JULY_2023 = date(2023, 7, 2)

@@ -12,10 +12,11 @@ import pytest
 import yaml
 from minusma_kg.kg import paths
 from minusma_kg.kg.annotations import load_article
-from minusma_kg.kg.cli import main
 from minusma_kg.kg.draft import add_article, draft_article, next_number, render, strip_review_marks
 from minusma_kg.kg.drafting.emit import scalar, value_lines
 from minusma_kg.kg.extract import normalise
+
+from minusma_kg.cli import main
 
 CURATED = sorted(
     p

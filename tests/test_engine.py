@@ -6,16 +6,9 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from minusma_kg.server.engine import (
-    Engine,
-    EngineBusyError,
-    QueryJob,
-    QueryTimeoutError,
-    WorkerCrashedError,
-    WorkerSettings,
-    execute,
-    load_store,
-)
+from minusma_kg.server.engine import Engine, QueryJob, WorkerSettings, execute, load_store
+
+from minusma_kg.errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
 
 BIG = ("PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> SELECT ?t (CONCAT(?t, ?t, ?t, ?t) AS ?x) "
        "WHERE { ?e mkg:evidenceText ?t . ?a ?b ?c } LIMIT 100000")  # fmt: skip

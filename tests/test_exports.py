@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from minusma_kg.kg import paths
-from minusma_kg.kg.cli import main
 from minusma_kg.kg.exports import _claim_time, load, mixnmatch, openrefine, qs_time, quickstatements
 from minusma_kg.kg.names import read_all_names
 from minusma_kg.kg.namespaces import LINKS_GRAPH, MKG, RES, SDO, TIME
 from minusma_kg.kg.wikidata_mappings import MAPPINGS_GRAPH, allowed_properties, verified_classes
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
+
+from minusma_kg.cli import main
 
 RETRIEVED = date(2025, 1, 2)
 TIME_VALUE = re.compile(r"\+(\d{4})-(\d{2})-(\d{2})T00:00:00Z/(9|10|11)")

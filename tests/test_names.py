@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from minusma_kg.kg import paths
-from minusma_kg.kg.annotations import AnnotationErrors, EntityDecl
+from minusma_kg.kg.annotations import EntityDecl
 from minusma_kg.kg.assemble import assemble
 from minusma_kg.kg.names import COLUMNS, NameDecl, read_all_names, read_names
 from minusma_kg.kg.namespaces import ENTITIES_GRAPH, GRAPH, MKG, RES, names_graph
 from rdflib import Dataset, Literal
 from rdflib.namespace import DCTERMS, PROV, RDFS
+
+from minusma_kg.errors import AnnotationErrors
 
 HEADER = "\t".join(COLUMNS) + "\n"
 TWO = "https://example.org/a https://example.org/b"

@@ -255,8 +255,9 @@ def test_without_a_base_url_the_host_derived_description_is_not_shared(client):
 
 
 def test_the_base_url_comes_from_the_environment_or_the_serve_option(built, monkeypatch):
-    from minusma_kg.kg.cli import main
     from minusma_kg.server.config import Config
+
+    from minusma_kg.cli import main
 
     assert Config.from_env({}).base_url is None
     assert Config.from_env({"MINUSMA_KG_BASE_URL": "https://kg.example.org"}).base_url == "https://kg.example.org"

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from minusma_kg.kg import build as kg_build
 from minusma_kg.kg.build import build
-from minusma_kg.kg.errors import UnsafeOutputDirError
 from minusma_kg.kg.layout import NQUADS, PUBLISHED, STORE, TRIG, TURTLE
 from minusma_kg.kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, PREFIXES
 from minusma_kg.kg.publish import STAGING_MARKER, publish_atomically
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
+from minusma_kg.errors import UnsafeOutputDirError
 from tests.corpus import Corpus
 
 ROOT = Path(__file__).resolve().parent.parent

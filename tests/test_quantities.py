@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from minusma_kg.kg.annotations import SCHEMA_FILE, AnnotationErrors
+from minusma_kg.kg.annotations import SCHEMA_FILE
 from minusma_kg.kg.assemble import article_iri, assemble, short_id
 from minusma_kg.kg.extract import normalise
 from minusma_kg.kg.namespaces import MKG, RES, SDO, article_graph, sparql_prologue
@@ -17,6 +17,7 @@ from minusma_kg.kg.queries import find_saved_query
 from rdflib import Literal
 from rdflib.namespace import PROV, RDF, XSD
 
+from minusma_kg.errors import AnnotationErrors
 from tests.corpus import Corpus
 
 #: What a consumer who knows schema.org asks of a resource: its quantities, their numbers and unit.

@@ -9,10 +9,11 @@ from decimal import Decimal
 import pytest
 from minusma_kg.kg.assemble import article_iri
 from minusma_kg.kg.namespaces import PREFIXES
-from minusma_kg.kg.queries import TAGS, QueryFileError, find_saved_query, load_saved_queries, parse_saved_query
+from minusma_kg.kg.queries import TAGS, find_saved_query, load_saved_queries, parse_saved_query
 from rdflib import Dataset, Graph
 from rdflib.plugins.sparql import prepareQuery
 
+from minusma_kg.errors import QueryFileError
 from tests.comparison import UNORDERED, rows_of
 from tests.corpus import Corpus
 

@@ -11,22 +11,14 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 from minusma_kg.kg import paths
-from minusma_kg.kg.annotations import (
-    DRAFT_MESSAGE,
-    SCHEMA_FILE,
-    AnnotationErrors,
-    _parse,
-    _plain,
-    load_article,
-    read_article,
-    read_entities,
-    schema,
-)
+from minusma_kg.kg.annotations import SCHEMA_FILE, _parse, _plain, load_article, read_article, read_entities, schema
 from minusma_kg.kg.assemble import assemble, load_ontology
 from minusma_kg.kg.build import Sources, build
-from minusma_kg.kg.cli import main
 from minusma_kg.kg.lint import check_files, near_duplicates
 from minusma_kg.kg.namespaces import MKG
+
+from minusma_kg.cli import main
+from minusma_kg.errors import DRAFT_MESSAGE, AnnotationErrors
 
 TEXT = """\
 Last convoy leaves Gao

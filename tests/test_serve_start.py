@@ -16,8 +16,9 @@ from pathlib import Path
 import minusma_kg.kg.dataset_dir as dataset_dir
 import pytest
 from minusma_kg.kg.build import BuildResult
-from minusma_kg.kg.errors import NotABuildError
 from minusma_kg.server.snapshot import CHECKED_ENV, hand_over, pin
+
+from minusma_kg.errors import NotABuildError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,9 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from minusma_kg.kg.cli import main
 from minusma_kg.kg.namespaces import RES, sparql_prologue
 
+from minusma_kg.cli import main
 from tests.comparison import COMPARISON_QUERIES, both_answers
 from tests.corpus import Corpus
 

@@ -10,9 +10,10 @@ import json
 import pytest
 from minusma_kg.kg.coordinates import read_coordinates
 from minusma_kg.kg.namespaces import INFERRED_GRAPH, RES
-from minusma_kg.kg.queries import VIEWS, QueryFileError, SavedQuery, load_saved_queries, parse_saved_query
+from minusma_kg.kg.queries import VIEWS, SavedQuery, load_saved_queries, parse_saved_query
 from rdflib import RDFS, Graph, Literal, URIRef
 
+from minusma_kg.errors import QueryFileError
 from tests import test_accessibility, test_browser
 from tests.test_accessibility import axe_violations
 from tests.test_ui_answers import TIMEOUT, _ready

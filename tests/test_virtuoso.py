@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from minusma_kg.kg.cli import _store_url, main, parser
 from minusma_kg.kg.graph_store import PASSWORD_ENV, UNION_GRAPH, store_query_url
 from minusma_kg.kg.namespaces import RES, sparql_prologue
 
+from minusma_kg.cli import _store_url, main, parser
 from tests.comparison import COMPARISON_QUERIES, both_answers
 from tests.corpus import Corpus
 

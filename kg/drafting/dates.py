@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..dates import NUMBERS, DateError, DateResolution, resolve
+from ...errors import DateError
+from ..dates import NUMBERS, DateResolution, resolve
 
 _MONTHS = [m for m in calendar.month_name if m]
 _MONTH = r"(?:" + "|".join(_MONTHS) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.)"

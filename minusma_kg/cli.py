@@ -1,4 +1,8 @@
-"""The ``minusma-kg`` command: each subcommand parses its options and calls one library function."""
+"""The ``minusma-kg`` command: each subcommand parses its options and calls one library function.
+
+The one module that imports both the build (:mod:`minusma_kg.kg`) and the server (:mod:`minusma_kg.server`), so
+that neither depends on the other: ``serve`` lives here, not in the build.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +16,15 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from .. import __version__
-from . import paths
-from .dataset_dir import BuildInfo, open_build
-from .errors import NotABuildError, UnsafeOutputDirError
+from . import __version__
+from .errors import NotABuildError, QueryFileError, QueryRefusedError, UnsafeOutputDirError
+from .kg import paths
+from .kg.dataset_dir import BuildInfo, open_build
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
-    from .progress import BuildProgress
+    from .kg.build import build
+    from .kg.progress import BuildProgress
 
     try:
         with BuildProgress() as progress:  # on stderr, and only when it is a terminal
@@ -50,7 +54,7 @@ def _print_warnings(warnings: list[str]) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     """Every problem of one run: annotation errors, shape violations, warnings, then the drafts still to review."""
-    from .lint import check_files
+    from .kg.lint import check_files
 
     files = [Path(f) for f in args.files]
     result = check_files(files)
@@ -80,7 +84,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from rdflib import Dataset
 
-    from .stats import compute
+    from .kg.stats import compute
 
     found = built_dataset(args.data, build_default=False)
     if found is None:
@@ -92,8 +96,8 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from ..server.config import Config
-    from ..server.wsgi import serve
+    from .server.config import Config
+    from .server.wsgi import serve
 
     if args.store_union_graph is not None and not (args.store or os.environ.get("MINUSMA_KG_STORE")):
         print("--store-union-graph names a graph in an external store: give the store with --store URL",
@@ -129,13 +133,13 @@ def _store_url(args: argparse.Namespace) -> str | None:
     store = args.store if args.store is not None else os.environ.get("MINUSMA_KG_STORE")
     if not store or args.store_union_graph is None:
         return args.store  # None: Config reads MINUSMA_KG_STORE itself
-    from .graph_store import store_query_url
+    from .kg.graph_store import store_query_url
 
     return store_query_url(store, args.store_union_graph)
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from .graph_store import PASSWORD_ENV, Credentials, publish_to_store
+    from .kg.graph_store import PASSWORD_ENV, Credentials, publish_to_store
 
     credentials = None
     if args.user is not None:
@@ -161,10 +165,10 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from ..server.config import Config
-    from ..server.safety import QueryRefusedError, check_query
-    from .queries import QueryFileError, find_saved_query, load_saved_queries
-    from .run_query import render
+    from .kg.queries import find_saved_query, load_saved_queries
+    from .kg.run_query import render
+    from .server.config import Config
+    from .server.safety import check_query
 
     if args.list:
         for q in load_saved_queries():
@@ -198,7 +202,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .exports import load, mixnmatch, openrefine, quickstatements
+    from .kg.exports import load, mixnmatch, openrefine, quickstatements
 
     found = built_dataset(args.data)
     if found is None:
@@ -224,7 +228,7 @@ def _draft_options(args: argparse.Namespace) -> dict:
 
 def _cmd_draft(args: argparse.Namespace) -> int:
     """Print the drafted annotation of an article's text; write nothing."""
-    from .draft import draft_article, render
+    from .kg.draft import draft_article, render
 
     path = Path(args.file)
     try:
@@ -239,7 +243,7 @@ def _cmd_draft(args: argparse.Namespace) -> int:
 
 def _cmd_add(args: argparse.Namespace) -> int:
     """Copy an article's text into the articles directory under the next number, with its draft beside it."""
-    from .draft import add_article
+    from .kg.draft import add_article
 
     try:
         txt, yml = add_article(Path(args.file), Path(args.articles_dir), **_draft_options(args))
@@ -272,7 +276,7 @@ def built_dataset(data: str | None, build_default: bool = True) -> BuildInfo | N
         found: BuildInfo | None = open_build(path)
     except NotABuildError as exc:
         found, error = None, exc
-    from .build import is_current
+    from .kg.build import is_current
 
     stale = found is not None and not is_current(found.path)
     if data is None and build_default and (found is None or stale):
@@ -287,7 +291,7 @@ def built_dataset(data: str | None, build_default: bool = True) -> BuildInfo | N
 
 
 def _build_default() -> BuildInfo | None:
-    from .build import build
+    from .kg.build import build
 
     print(f"No current build in {paths.DEFAULT_OUT}: building it first ...", file=sys.stderr)
     try:
@@ -403,7 +407,7 @@ def parser() -> argparse.ArgumentParser:
                     help="a SERVICE IRI queries may call (repeatable)")
     sv.add_argument("--cors-origin", action="append", metavar="ORIGIN",
                     help="an origin allowed by CORS (repeatable; default *)")
-    from .graph_store import CHUNK_TRIPLES, UNION_GRAPH
+    from .kg.graph_store import CHUNK_TRIPLES, UNION_GRAPH
 
     sv.add_argument("--store", default=None, metavar="URL",
                     help="answer queries with this external SPARQL query endpoint (MINUSMA_KG_STORE)")
