@@ -24,3 +24,12 @@ def console_script(name: str = "minusma-kg") -> str:
 
 #: The checkout the tests run from (its README, deploy/ and benchmarks/ are not installed with the package).
 CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (the OS picks it), for a server a test starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
