@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import NotABuildError
 from .layout import INFO, NQUADS, STORE
@@ -17,7 +18,7 @@ class BuildInfo:
     """A checked build: where it is, its build-info.json and the dataset's digest (the version clients cache by)."""
 
     path: Path
-    info: dict
+    info: dict[str, Any]
     nquads: Path
     version: str
     #: The build's read-only store (:mod:`kg.store`), or None for an older build or a store that does not match.

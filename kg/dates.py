@@ -77,7 +77,6 @@ def _month_group(name: str) -> str:
     return rf"(?P<{name}>" + _MONTH_NAMES + r")\.?"
 
 
-
 @dataclass(frozen=True)
 class DateResolution:
     """What a date expression means, as far as the text allows."""
@@ -102,9 +101,7 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _day(text: str, d: date, note: str, end: date | None = None) -> DateResolution:
-    return DateResolution(
-        text, d.isoformat(), "date", end.isoformat() if end else None, "day", d, end or d, note
-    )
+    return DateResolution(text, d.isoformat(), "date", end.isoformat() if end else None, "day", d, end or d, note)
 
 
 def _month(text: str, year: int, month: int, note: str) -> DateResolution:
@@ -130,7 +127,7 @@ def _span(text: str, first: date, last: date, precision: Precision, note: str) -
 
 
 def _year_part(text: str, year: int, part: str, note: str = "") -> DateResolution:
-    """"late 2021": the year, at year precision, with earliest/latest narrowed to the part named."""
+    """ "late 2021": the year, at year precision, with earliest/latest narrowed to the part named."""
     first, last = YEAR_PARTS[part]
     named = f"mid-{year}" if part == "mid" else f"{part} {year}"
     reading = f"{named}: read as {calendar.month_name[first]} to {calendar.month_name[last]} {year}"
@@ -141,7 +138,7 @@ def _year_part(text: str, year: int, part: str, note: str = "") -> DateResolutio
 
 
 def _month_part(text: str, year: int, month: int, part: str, note: str = "") -> DateResolution:
-    """"late June 2023": the month, at month precision, with earliest/latest narrowed to the part named."""
+    """ "late June 2023": the month, at month precision, with earliest/latest narrowed to the part named."""
     first, last = MONTH_PARTS[part]
     last = min(last, calendar.monthrange(year, month)[1])
     name = calendar.month_name[month]
@@ -467,14 +464,14 @@ def _relative_to_now(w: _Words) -> DateResolution | None:
         r"^(?:(?:by|at|until|till|before|towards?|to)\s+)?the\s+end\s+of\s+(?:the|this)\s+(?P<unit>year|month)$", s
     )
     if m:
-        d = now.known_to(m["unit"])
+        d = now.known_to("year" if m["unit"] == "year" else "month")
         if d is None:
             return now.unresolved(raw, m["unit"])
         if m["unit"] == "year":
             note = f"the end of the year of {now.name}: the day is not stated; at the latest {d.year}-12-31"
             return _year(raw, d.year, note)
-        end = _month_end(d.year, d.month).isoformat()
-        note = f"the end of the month of {now.name}: the day is not stated; at the latest {end}"
+        last_day = _month_end(d.year, d.month).isoformat()
+        note = f"the end of the month of {now.name}: the day is not stated; at the latest {last_day}"
         return _month(raw, d.year, d.month, note)
 
     m = re.match(
@@ -522,7 +519,7 @@ def _relative_to_now(w: _Words) -> DateResolution | None:
                 raw, d.isoformat(), "date", None, precision, lo, hi,
                 f"{days} days before {now.name}; approximate to the {precision}",
             )  # fmt: skip
-        d = now.known_to(unit)
+        d = now.known_to("month" if unit == "month" else "year")  # day and week were answered above
         if d is None:
             return now.unresolved(raw, unit)
         if unit == "month":
@@ -567,11 +564,11 @@ def _this_last_next(w: _Words, part: str | None, which: str, unit: str) -> DateR
     if unit == "year":
         year = d.year + step
         if part in YEAR_PARTS:
-            return _year_part(raw, year, part, f"{counted} is {year}")  # type: ignore[arg-type]
+            return _year_part(raw, year, part, f"{counted} is {year}")
         return _year(raw, year, counted)
     y, mo = _add_months(d.year, d.month, step)
     if part in MONTH_PARTS:
-        return _month_part(raw, y, mo, part, f"{counted} is {y}-{mo:02d}")  # type: ignore[arg-type]
+        return _month_part(raw, y, mo, part, f"{counted} is {y}-{mo:02d}")
     return _month(raw, y, mo, counted)
 
 

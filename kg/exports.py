@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from . import paths
 from .namespaces import ENTITIES_GRAPH, GRAPH, LINKS_GRAPH, MKG, ONTOLOGY_GRAPH, RES, SDO, TIME, names_graph
@@ -45,9 +46,9 @@ def _qid(iri: object) -> str | None:
     return None
 
 
-def _links(ds: Dataset) -> dict[URIRef, str]:
-    """Entity -> its Wikidata QID (owl:sameAs in the links graph)."""
-    out = {}
+def _links(ds: Dataset) -> dict[Node, str]:
+    """Entity -> its Wikidata QID (owl:sameAs in the links graph); keyed by Node, as the graphs' terms look it up."""
+    out: dict[Node, str] = {}
     for s, o in ds.graph(LINKS_GRAPH).subject_objects(OWL.sameAs):
         q = _qid(o)
         if q and q.startswith("Q") and isinstance(s, URIRef):
@@ -80,13 +81,13 @@ def _monolingual(text: str, lang: str) -> str | None:
     return None if s is None else f"{lang}:{s}"
 
 
-def _claim_time(g: Graph, claim: object) -> str | None:
+def _claim_time(g: Graph, claim: Node) -> str | None:
     """The date of a date claim as a QuickStatements time at the claim's own precision, or None."""
     precision = g.value(claim, MKG.datePrecision)
     value = g.value(claim, MKG.dateValue)
-    if value is None:
+    if not isinstance(value, Literal):  # absent (the shapes make it a literal when present)
         return None
-    if precision in PRECISION:
+    if isinstance(precision, URIRef) and precision in PRECISION:
         p = PRECISION[precision]
         if value.datatype == XSD.date:
             return qs_time(str(value), p)
@@ -120,27 +121,27 @@ def _languages(wikidata_dir: Path) -> dict[str, str]:
 class PropertyMap:
     """For each ontology property, the Wikidata properties its triples state, forwards or backwards."""
 
-    forward: dict[URIRef, set[str]]
-    backward: dict[URIRef, set[str]]  # (s p o) states (o P s)
+    forward: dict[Node, set[str]]
+    backward: dict[Node, set[str]]  # (s p o) states (o P s)
 
     @classmethod
     def from_dataset(cls, ds: Dataset) -> PropertyMap:
         onto, maps = ds.graph(ONTOLOGY_GRAPH), ds.graph(MAPPINGS_GRAPH)
-        direct: dict[URIRef, set[str]] = defaultdict(set)
+        direct: dict[Node, set[str]] = defaultdict(set)
         for relation in (SKOS.exactMatch, SKOS.closeMatch):
             for s, o in maps.subject_objects(relation):
                 pid = _qid(o)
                 if pid and pid.startswith("P"):
                     direct[s].add(pid)
-        inverse: dict[URIRef, set[URIRef]] = defaultdict(set)
+        inverse: dict[Node, set[Node]] = defaultdict(set)
         for a, b in onto.subject_objects(OWL.inverseOf):
             inverse[a].add(b)
             inverse[b].add(a)
-        forward: dict[URIRef, set[str]] = defaultdict(set)
-        backward: dict[URIRef, set[str]] = defaultdict(set)
+        forward: dict[Node, set[str]] = defaultdict(set)
+        backward: dict[Node, set[str]] = defaultdict(set)
         properties = set(onto.subjects(RDF.type, OWL.ObjectProperty))
         for p in properties:
-            supers = set(onto.transitive_objects(p, RDFS.subPropertyOf))  # p itself included
+            supers = {q for q in onto.transitive_objects(p, RDFS.subPropertyOf) if q is not None}  # p itself included
             for q in supers:
                 forward[p] |= direct.get(q, set())
                 for inv in inverse.get(q, ()):
@@ -194,7 +195,9 @@ def quickstatements(
     return lines, skipped
 
 
-def _sources(ds: Dataset, g: Graph, article: URIRef, links: dict, languages: dict, retrieved: date) -> str | None:
+def _sources(
+    ds: Dataset, g: Graph, article: URIRef, links: dict[Node, str], languages: dict[str, str], retrieved: date
+) -> str | None:
     title = g.value(article, DCTERMS.title)
     lang = str(g.value(article, DCTERMS.language) or "en")
     title_value = _monolingual(str(title), lang) if title is not None else None
@@ -205,7 +208,7 @@ def _sources(ds: Dataset, g: Graph, article: URIRef, links: dict, languages: dic
     if publisher in links:
         parts += ["S123", links[publisher]]
     published = g.value(article, SDO.datePublished)
-    if published is not None and published.datatype == XSD.date:
+    if isinstance(published, Literal) and published.datatype == XSD.date:
         parts += ["S577", qs_time(str(published), 11)]  # the article gives the day
     if lang in languages:
         parts += ["S407", languages[lang]]
@@ -225,7 +228,7 @@ class EntityRow:
     iri: URIRef
     label: str
     lang: str
-    types: list[URIRef]
+    types: list[Node]
     aliases: list[str]
     description: str
     wikidata: str | None
@@ -267,14 +270,14 @@ def entities(ds: Dataset) -> list[EntityRow]:
     return rows
 
 
-def _class_label(ds: Dataset, cls: URIRef) -> str:
+def _class_label(ds: Dataset, cls: Node) -> str:
     label = ds.graph(ONTOLOGY_GRAPH).value(cls, RDFS.label)
     return str(label) if label is not None else str(cls).rsplit("#", 1)[-1]
 
 
-def _class_items(ds: Dataset) -> dict[URIRef, str]:
+def _class_items(ds: Dataset) -> dict[Node, str]:
     """Ontology class -> Wikidata class QID, where the mapping graph says exactMatch or closeMatch."""
-    out = {}
+    out: dict[Node, str] = {}
     maps = ds.graph(MAPPINGS_GRAPH)
     for relation in (SKOS.exactMatch, SKOS.closeMatch):
         for s, o in maps.subject_objects(relation):

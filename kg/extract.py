@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-OPEN = "“\""
-CLOSE = "”\""
+OPEN = '“"'
+CLOSE = '”"'
 _SAID = r"(?:said|says|added|noted|stated|told|stressed|underlined|declared|explained)"
 _PRONOUNS = {"he", "she", "the minister", "the diplomat", "the official"}
 
@@ -243,7 +243,7 @@ def _before_cue(text: str, start: int, mentions: list[Mention]) -> tuple[str | N
 
 
 def _possessive(text: str, mention: Mention) -> bool:
-    """"Diop’s speech": a name in the possessive is what is spoken about, not who speaks."""  # noqa: RUF002 (the articles' own apostrophe)
+    """ "Diop’s speech": a name in the possessive is what is spoken about, not who speaks."""  # noqa: RUF002 (the articles' own apostrophe)
     return text[mention.end : mention.end + 2] in ("’s", "'s")  # noqa: RUF001 (the articles' own apostrophe)
 
 

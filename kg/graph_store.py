@@ -122,7 +122,7 @@ def _upload(session: requests.Session, url: str, triples: Iterable[ox.Triple], c
     return sent + len(blank)
 
 
-def _triples(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Triple]:
+def _triples(store: ox.Store, graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> Iterator[ox.Triple]:
     return (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, graph))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import Never, TextIO
 
 from tqdm import tqdm
 
@@ -29,7 +29,7 @@ class BuildProgress:
             enabled = bool(isatty and isatty())
         self.enabled = enabled
         self._size = _size(self.stream) if enabled else (80, 24)
-        self._bar: tqdm | None = None
+        self._bar: tqdm[Never] | None = None  # a counter over no iterable
         self._stage = "assemble"
         self._counting: int | None = None  # the N of "article n of N" while articles are counted
 
@@ -62,7 +62,7 @@ class BuildProgress:
             self._bar = None
             self._counting = None
 
-    def _new(self, total: int | None, bar_format: str) -> tqdm:
+    def _new(self, total: int | None, bar_format: str) -> tqdm[Never]:
         return tqdm(
             desc=self._stage, total=total, file=self.stream, disable=not self.enabled, bar_format=bar_format,
             ncols=self._size[0], nrows=self._size[1], leave=True,

@@ -31,7 +31,6 @@ _KEY = re.compile(r"^#\s*(?P<key>[a-z]+):\s?(?P<value>.*)$")
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
-
 @dataclass(frozen=True)
 class SavedQuery:
     """One saved query with its metadata."""
@@ -52,7 +51,7 @@ class SavedQuery:
         m = _FORM.search(body)
         return m.group(1).upper() if m else "SELECT"
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "name": self.name, "title": self.title, "description": self.description, "tags": list(self.tags),
             "view": self.view, "form": self.form, "query": self.text,

@@ -54,8 +54,7 @@ _COMPILED_TYPES = {OWL.Class, RDFS.Class, RDFS.Datatype, RDF.Property, OWL.Objec
                    OWL.DeprecatedProperty}  # fmt: skip
 
 
-
-def is_schema(t: Triple) -> bool:
+def is_schema(t: tuple[Node | None, Node, Node | None]) -> bool:
     """Whether a triple belongs to the TBox: it can trigger a schema (scm-*) rule or parametrise an instance rule.
 
     Errs on the side of the schema: whatever is classified so is closed by owlrl and also fed to the instance
@@ -126,7 +125,7 @@ def compile_rules(schema: Graph) -> Rules:
         UnsupportedRuleError: the schema uses a construct (a class expression, a key, ...) these tables cannot express.
     """
     rules = Rules()
-    kinds = {OWL.SymmetricProperty: rules.symmetric, OWL.TransitiveProperty: rules.transitive,
+    kinds: dict[Node, set[Node]] = {OWL.SymmetricProperty: rules.symmetric, OWL.TransitiveProperty: rules.transitive,
              OWL.FunctionalProperty: rules.functional, OWL.InverseFunctionalProperty: rules.inverse_functional,
              OWL.IrreflexiveProperty: rules.irreflexive, OWL.AsymmetricProperty: rules.asymmetric}  # fmt: skip
     for s, p, o in schema:
@@ -331,7 +330,7 @@ class _Engine:
                 self.add_instances(c, objects)
         if p in self.transitive:
             succ, pred = self.succ[p], self.pred[p]
-            found = set()
+            found: set[tuple[int, int]] = set()
             for x, y in delta:
                 found.update((x, z) for z in succ.get(y, ()))
                 found.update((w, y) for w in pred.get(x, ()))
@@ -406,36 +405,37 @@ def run(triples: Iterable[Triple], rules_for: RulesCache | None = None) -> Closu
     schema_derived = []  # what owlrl derived from the schema alone and no instance rule reads
     for t in closed:  # the schema is data too (owlrl applies every rule to every triple)
         s, p, o = t
-        pi = ids.get(p)
-        if pi == type_id or pi in engine.relevant:
+        known = ids.get(p)
+        if known is not None and (known == type_id or known in engine.relevant):
             if t in asserted_schema:
-                load(intern(s), pi, intern(o))
+                load(intern(s), known, intern(o))
             else:  # derived, unless the data asserts it too
-                engine.derive(intern(s), pi, intern(o))
+                engine.derive(intern(s), known, intern(o))
         elif t not in asserted_schema and not isinstance(p, BNode):
             schema_derived.append(t)
     errors = _datatypes(engine, literals, typed_as_datatype, rules)
     engine.fixpoint()
     terms = engine.terms
-    for p, fresh in engine.derived_pairs.items():  # what owlrl would go on to read as schema or equality
-        predicate = terms[p]
+    # the engine's results are interned ids: pi, si, oi, ci, xi index `terms`
+    for pi, found in engine.derived_pairs.items():  # what owlrl would go on to read as schema or equality
+        predicate = terms[pi]
         if predicate == _SAME_AS:
-            fresh = {(s, o) for s, o in fresh if s != o}
+            found = {(si, oi) for si, oi in found if si != oi}
         elif not is_schema((None, predicate, None)):
             continue
-        if any((terms[s], predicate, terms[o]) not in closed for s, o in fresh):
+        if any((terms[si], predicate, terms[oi]) not in closed for si, oi in found):
             raise UnsupportedRuleError(f"the data derives {predicate} triples, which schema or equality rules read")
-    for c, fresh in engine.derived_instances.items():
-        cls = terms[c]
-        if cls in _READ_TYPES and any((terms[x], _TYPE, cls) not in closed for x in fresh):
+    for ci, members in engine.derived_instances.items():
+        cls = terms[ci]
+        if cls in _READ_TYPES and any((terms[xi], _TYPE, cls) not in closed for xi in members):
             raise UnsupportedRuleError(f"the data derives instances of {cls}, which schema rules read")
     derived = schema_derived
-    for p, fresh in engine.derived_pairs.items():
-        predicate = terms[p]
-        derived.extend((terms[s], predicate, terms[o]) for s, o in fresh)
-    for c, fresh in engine.derived_instances.items():
-        cls = terms[c]
-        derived.extend((terms[x], _TYPE, cls) for x in fresh)
+    for pi, found in engine.derived_pairs.items():
+        predicate = terms[pi]
+        derived.extend((terms[si], predicate, terms[oi]) for si, oi in found)
+    for ci, members in engine.derived_instances.items():
+        cls = terms[ci]
+        derived.extend((terms[xi], _TYPE, cls) for xi in members)
     errors += _checks(engine, rules)
     nothing = [terms[x] for x in engine.instances.get(ids.get(_NOTHING, -1), ())]
     return Closure(derived, errors, nothing)
@@ -466,9 +466,9 @@ def _datatypes(engine: _Engine, literals: set[Literal], typed: list[Triple], rul
             AltXSDToPYTHON.get(dt, str)(str(lt))
         except ValueError:
             errors.append(f"Lexical value of the literal '{lt}' does not match its datatype ({dt})")
-    for s, _, dt in typed:
-        used.add(dt)
-        for c in OWL_Datatype_Subsumptions.get(dt, ()):
+    for s, _, datatype in typed:
+        used.add(datatype)
+        for c in OWL_Datatype_Subsumptions.get(datatype, ()):
             used.add(c)
             engine.load_instances(engine.intern(c), {engine.intern(s)})
     disjoint = [(left, right) for left, _, right in OWLRL_Datatypes_Disjointness if left in used and right in used]

@@ -17,7 +17,6 @@ from ..errors import TooManyForClientError
 _SPACE = re.compile(r"\s+")
 
 
-
 class ClientSlots:
     """Count the queries each client (by address) is running, and refuse one past ``per_client``."""
 

@@ -6,6 +6,7 @@ import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, Response, request
 from flask_cors import CORS
@@ -22,23 +23,26 @@ from .service_description import describe
 
 log = logging.getLogger(__name__)
 
+#: A serialised answer as the cache keeps it: body, content type and response headers.
+CachedResult = tuple[bytes, str, dict[str, str]]
+
 
 class ResultCache:
     """A small thread-safe LRU of serialised results; the dataset never changes while the server runs."""
 
     def __init__(self, size: int, max_body: int = 2_000_000) -> None:
         self.size, self.max_body = size, max_body
-        self._items: OrderedDict[str, tuple] = OrderedDict()
+        self._items: OrderedDict[str, CachedResult] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> tuple | None:
+    def get(self, key: str) -> CachedResult | None:
         with self._lock:
             item = self._items.get(key)
             if item is not None:
                 self._items.move_to_end(key)
             return item
 
-    def put(self, key: str, item: tuple) -> None:
+    def put(self, key: str, item: CachedResult) -> None:
         if self.size <= 0 or len(item[0]) > self.max_body:
             return
         with self._lock:
@@ -54,7 +58,7 @@ class AppState:
 
     config: Config
     engine: Engine | RemoteStore
-    info: dict
+    info: dict[str, Any]  # the build's build-info.json
     cache: ResultCache
     slots: ClientSlots
     known: KnownQueries  # the saved questions: light, so they may use the reserved workers
@@ -65,7 +69,7 @@ class AppState:
 
     def service_description_response(self, format_param: str | None) -> Response:
         fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, format_param)
-        if fmt is None:
+        if fmt is None or fmt.rdflib is None:  # (a graph format always names its rdflib serialiser)
             return Response("No acceptable RDF format for the service description.\n", 406, mimetype="text/plain")
         stats = self.info.get("stats", {})
         per_graph = stats.get("triples_per_graph", {})
@@ -105,13 +109,17 @@ def create_app(config: Config | None = None) -> Flask:
     assets.install(app)  # /static/app.css?v=<content hash> is cached for a year
     install_security_headers(app, config)  # CSP on HTML pages, nosniff, Referrer-Policy, X-Frame-Options
     linked_data.install(app)  # /graph/..., /ontology/<version>, /.well-known/sparql-examples; Vary and Link
-    engine = RemoteStore(config.store) if config.store else Engine(
-        nquads,
-        store=build.store,  # the build's read-only store: workers start in milliseconds and share the page cache
-        workers=config.workers,
-        reserved=config.reserved_workers,
-        # a worker may reach the network only when SERVICE calls are allowed at all
-        settings=WorkerSettings(deny_network=not config.allowed_services, max_memory=config.worker_memory),
+    engine = (
+        RemoteStore(config.store)
+        if config.store
+        else Engine(
+            nquads,
+            store=build.store,  # the build's read-only store: workers start in milliseconds and share the page cache
+            workers=config.workers,
+            reserved=config.reserved_workers,
+            # a worker may reach the network only when SERVICE calls are allowed at all
+            settings=WorkerSettings(deny_network=not config.allowed_services, max_memory=config.worker_memory),
+        )
     )
     known = KnownQueries(q.text for q in load_saved_queries())
     app.extensions["minusma-kg"] = AppState(

@@ -16,16 +16,20 @@ import functools
 import hashlib
 import io
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi import build_environ
+from a2wsgi.wsgi_typing import Environ
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 
-async def _plain(send: Any, status: int, text: str) -> None:
+async def _plain(send: Send, status: int, text: str) -> None:
     body = (text.rstrip() + "\n").encode("utf-8")
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
                (b"connection", b"close"), (b"x-content-type-options", b"nosniff")]  # fmt: skip
@@ -33,7 +37,7 @@ async def _plain(send: Any, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def _replaying(body: bytes, receive: Any) -> Any:
+def _replaying(body: bytes, receive: Receive) -> Receive:
     """A ``receive`` that gives the app the body already read, in one message, then waits as the server's would
     (for the disconnect)."""
     replayed = False
@@ -58,7 +62,7 @@ class BodyLimit:
     def _too_large(self) -> str:
         return f"The request is larger than {self.max_bytes} bytes (MINUSMA_KG_MAX_REQUEST_BYTES)."
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
@@ -81,7 +85,7 @@ class BodyLimit:
             return
         await self.app(scope, _replaying(body, receive), send)
 
-    async def _lifespan(self, receive: Any, send: Any) -> None:
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
         """Start at once; on shutdown stop the query workers, so none is left starting from a removed snapshot."""
         while True:
             message = await receive()
@@ -93,7 +97,7 @@ class BodyLimit:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _drain(self, receive: Any) -> None:
+    async def _drain(self, receive: Receive) -> None:
         """Read and drop (bounded) what the client is still sending before answering 413, so it can read the answer.
 
         Answering closes the connection; closing while the client still writes resets it, and the reset loses the 413.
@@ -109,7 +113,7 @@ class BodyLimit:
         except TimeoutError:
             return
 
-    async def _read(self, receive: Any) -> bytes | None:
+    async def _read(self, receive: Receive) -> bytes | None:
         """The body, or None when it runs past the limit (chunked bodies have no Content-Length to check)."""
         chunks: list[bytes] = []
         size = 0
@@ -198,7 +202,7 @@ class AnswerCache:
         while self._items and (len(self._items) > self.size or self._bytes > self.max_total):
             self._bytes -= len(self._items.popitem(last=False)[1][2])
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.size <= 0 or scope["path"] not in self.paths:
             await self.app(scope, receive, send)
             return
@@ -254,7 +258,7 @@ class WholeAnswers:
     def __init__(self, wsgi: Any, streamed: WSGIMiddleware, paths: frozenset[str] = frozenset({"/sparql"})) -> None:
         self.wsgi, self.streamed, self.paths = wsgi, streamed, paths
 
-    def _run(self, environ: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    def _run(self, environ: Environ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         started: list[Any] = []
         written: list[bytes] = []
 
@@ -271,9 +275,10 @@ class WholeAnswers:
         encoded = [(k.strip().encode("latin1").lower(), v.strip().encode("latin1")) for k, v in headers]
         return int(status.split(" ", 1)[0]), encoded, b"".join(written)
 
-    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in self.paths:
-            await self.streamed(scope, receive, send)
+            # a2wsgi types the scope and messages as TypedDicts; uvicorn passes the plain dicts this module handles
+            await self.streamed(scope, receive, send)  # type: ignore[arg-type]
             return
         chunks: list[bytes] = []
         while True:
@@ -296,6 +301,8 @@ def application() -> BodyLimit:
     config = Config.from_env()
     flask_app = create_app(config)
     engine = flask_app.extensions["minusma-kg"].engine
-    answers = WholeAnswers(flask_app, WSGIMiddleware(flask_app, workers=config.threads))
+    # Flask's __call__ takes typeshed's WSGIEnvironment (a dict), a2wsgi's app type its own Environ TypedDict
+    streamed = WSGIMiddleware(flask_app, workers=config.threads)  # type: ignore[arg-type]
+    answers = WholeAnswers(flask_app, streamed)
     cached = AnswerCache(answers, config.result_cache)
     return BodyLimit(cached, config.max_request_bytes, on_shutdown=engine.close)

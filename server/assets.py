@@ -34,7 +34,7 @@ def content_hash(path: Path) -> str | None:
     return _digest(str(path), stat.st_mtime_ns, stat.st_size)
 
 
-def _file_of(endpoint: str | None, args: dict) -> Path | None:
+def _file_of(endpoint: str | None, args: dict[str, str]) -> Path | None:
     """The file a request for a static or vendored asset is answered with (None for anything else)."""
     from .saved import TIMELINE_FILES, UI_MODULES
 
@@ -49,7 +49,8 @@ def _file_of(endpoint: str | None, args: dict) -> Path | None:
 
 def asset_url(endpoint: str, **args: str) -> str:
     """An asset's address with its content hash, for templates: ``asset_url('pages.static', filename='app.js')``."""
-    url = url_for(endpoint, **args)
+    # the keys are route arguments (templates pass filename= or name=), never url_for's own _external and kin
+    url = url_for(endpoint, **args)  # type: ignore[arg-type]
     path = _file_of(endpoint, args)
     digest = content_hash(path) if path is not None else None
     return f"{url}?v={digest}" if digest else url

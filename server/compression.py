@@ -18,6 +18,7 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -81,9 +82,10 @@ class _StaticCache:
     """Compressed bodies by their (strong) ETag: YASGUI's megabyte, a dump, a repeated answer are compressed once."""
 
     def __init__(self, size: int = 64) -> None:
-        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+        self.size, self._lock = size, threading.Lock()
+        self._items: OrderedDict[str, bytes] = OrderedDict()
 
-    def get(self, key: str, make) -> bytes:
+    def get(self, key: str, make: Callable[[], bytes]) -> bytes:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)

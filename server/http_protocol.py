@@ -81,4 +81,5 @@ class HeadTimeoutProtocol(HttpToolsProtocol):
         if self._in_head:
             self.send_400_response("Invalid HTTP request received.")
             return
-        self.data_received(rest)
+        # mypy keeps `_in_head` narrowed to True, but super().data_received() ends the head (on_headers_complete)
+        self.data_received(rest)  # type: ignore[unreachable]

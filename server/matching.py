@@ -16,12 +16,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Literal
 
 from ..kg.drafting.text import fold_str
 
 EXACT_LABEL, EXACT_ALIAS, TOKEN_MAX, FUZZY_MAX = 100.0, 90.0, 80.0, 60.0
 FUZZY_FLOOR = 0.6  # below this likeness a name is no candidate at all
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+
+#: An entity's value for a property: ("iri", iri) or ("literal", text, datatype IRI or None, language or None).
+Value = tuple[Literal["iri"], str] | tuple[Literal["literal"], str, str | None, str | None]
 
 
 def normalise(text: str) -> str:
@@ -45,8 +49,8 @@ class Entity:
     types: set[str] = field(default_factory=set)  # class IRIs, asserted and inferred
     asserted_types: set[str] = field(default_factory=set)
     description: str = ""
-    #: property IRI -> values: ("iri", iri) or ("literal", text, datatype IRI or None, lang or None)
-    values: dict[str, list[tuple]] = field(default_factory=lambda: defaultdict(list))
+    #: property IRI -> values
+    values: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
 
     @property
     def name(self) -> str:
@@ -171,7 +175,7 @@ class Index:
         return [r[3] for r in ranked[: max(limit, 0)]]
 
 
-def value_matches(index: Index, values: list[tuple], wanted: object) -> bool:
+def value_matches(index: Index, values: list[Value], wanted: object) -> bool:
     """Whether one of an entity's ``values`` for a property is ``wanted`` (an id, an IRI, a name or a literal)."""
     if isinstance(wanted, dict):
         wanted = wanted.get("id") or wanted.get("name") or ""

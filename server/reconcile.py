@@ -27,7 +27,7 @@ from markupsafe import escape
 
 from ..kg.namespaces import MKG, PREFIXES, RES
 from .engine import QueryJob
-from .matching import Candidate, Entity, Index, normalise, value_matches
+from .matching import Candidate, Entity, Index, Value, normalise, value_matches
 
 blueprint = Blueprint("reconcile", __name__)
 
@@ -73,7 +73,9 @@ def _rows(query: str) -> list[dict[str, dict[str, str]]]:
     from .pages import run_known
 
     timeout = max(current_app.extensions["minusma-kg"].config.timeout, 10.0)  # the whole index, once per version
-    return run_known(QueryJob(query, limit=500_000), timeout)["results"]["bindings"]
+    answer = run_known(QueryJob(query, limit=500_000), timeout)
+    bindings: list[dict[str, dict[str, str]]] = answer["results"]["bindings"]
+    return bindings
 
 
 def load_data() -> ReconcileData:
@@ -90,22 +92,22 @@ def load_data() -> ReconcileData:
     for s in excluded:
         entities.pop(s, None)
     for row in _rows(_VALUES):
-        e = entities.get(row["s"]["value"])
-        if e is None:
+        holder = entities.get(row["s"]["value"])
+        if holder is None:
             continue
         p, o = row["p"]["value"], row["o"]
         if o["type"] == "uri":
-            e.values[p].append(("iri", o["value"]))
+            holder.values[p].append(("iri", o["value"]))
         elif o["type"] == "literal":
-            e.values[p].append(("literal", o["value"], o.get("datatype"), o.get("xml:lang")))
+            holder.values[p].append(("literal", o["value"], o.get("datatype"), o.get("xml:lang")))
         if o["type"] != "literal":
             continue
         if p == LABEL:
-            e.labels.append((o["value"], o.get("xml:lang")))
+            holder.labels.append((o["value"], o.get("xml:lang")))
         elif p in ALIASES:
-            e.aliases.append((o["value"], o.get("xml:lang")))
-        elif p == COMMENT and not e.description:
-            e.description = o["value"]
+            holder.aliases.append((o["value"], o.get("xml:lang")))
+        elif p == COMMENT and not holder.description:
+            holder.description = o["value"]
     for s in [s for s, e in entities.items() if not e.labels and not e.aliases]:
         del entities[s]  # nothing to match a name against (an unlabelled node)
     for e in entities.values():  # stable order: the dataset's rows come in no promised order
@@ -136,7 +138,8 @@ def data() -> ReconcileData:
         with _LOCK:
             if "minusma-kg-reconcile" not in ext:
                 ext["minusma-kg-reconcile"] = load_data()
-    return ext["minusma-kg-reconcile"]
+    loaded: ReconcileData = ext["minusma-kg-reconcile"]
+    return loaded
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -346,7 +349,7 @@ def extend(d: ReconcileData, raw: str) -> dict[str, Any]:
         iri = term_iri(p["id"])
         entry: dict[str, Any] = {"id": p["id"], "name": d.properties.get(iri, term_id(iri))}
         meta.append(entry)
-    rows: dict[str, dict[str, list]] = {}
+    rows: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for identifier in ids:
         e = entity_for(d, identifier)
         rows[identifier] = {
@@ -355,7 +358,7 @@ def extend(d: ReconcileData, raw: str) -> dict[str, Any]:
     return {"meta": meta, "rows": rows}
 
 
-def _cell(d: ReconcileData, value: tuple) -> dict[str, Any]:
+def _cell(d: ReconcileData, value: Value) -> dict[str, Any]:
     if value[0] == "iri":
         target = d.index.by_iri.get(value[1])
         if target is not None:

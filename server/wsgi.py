@@ -33,11 +33,13 @@ from .snapshot import hand_over, pin, pinned
 log = logging.getLogger(__name__)
 #: Seconds between two looks at the data directory for a new build.
 FOLLOW_INTERVAL = 2.0
+
+
 def _supervisor(settings: Any, sockets: list[socket.socket], data: Path, served: Path) -> Any:
     """uvicorn's process supervisor, which also switches to each new build of ``data`` (see the module doc)."""
     from uvicorn.supervisors import Multiprocess
 
-    class Supervisor(Multiprocess):  # type: ignore[misc]
+    class Supervisor(Multiprocess):
         def __init__(self) -> None:
             super().__init__(settings, sockets)
             self.served = served

@@ -39,7 +39,7 @@ def _plain_ok(s: str) -> bool:
     if s[0] in "-?:,[]{}#&*!|>'\"%@`" or ": " in s or " #" in s or s.endswith(":") or "\t" in s:
         return False
     try:
-        return yaml.safe_load(s) == s
+        return bool(yaml.safe_load(s) == s)
     except yaml.YAMLError:
         return False
 
@@ -205,11 +205,11 @@ def render(draft: Draft) -> str:
     if not facts:
         out.append("  []")
     for kind, title in _SECTIONS:
+        if title is None:  # the position-org facts, listed with the positions
+            continue
         group = [f for f in facts if f.kind == kind]
         if kind == "position":
             group = sorted(group + [f for f in facts if f.kind == "position-org"], key=lambda f: (f.start, f.kind))
-        elif kind == "position-org":
-            continue
         if not group:
             continue
         out.append(f"  #--- {title} " + "-" * max(3, WIDTH - 10 - len(title)))
@@ -236,16 +236,16 @@ def render(draft: Draft) -> str:
             if not d.used and d in unattached and d.extra_note:
                 out.extend(comment("  " + d.extra_note, 2))
         out.append("")
-    for title, key in [
+    for heading, section in [
         ("Candidate links to events other articles already describe (by similar words and participants):", "links"),
         ("Quantities no property of the ontology fits:", "numbers"),
         ("Quotations not drafted as statements:", "quotes"),
         ("Place facts not drafted:", "places"),
         ("Capitalised names not declared:", "names"),
     ]:
-        lines = draft.links if key == "links" else draft.notes.get(key, [])
+        lines = draft.links if section == "links" else draft.notes.get(section, [])
         if lines:
-            out.extend(comment(title))
+            out.extend(comment(heading))
             for line in lines:
                 out.extend(comment("- " + line, 2))
             out.append("")

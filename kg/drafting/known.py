@@ -79,7 +79,7 @@ class Knowledge:
 
 
 def _entities(items: Any, source: str) -> list[KnownEntity]:
-    out = []
+    out: list[KnownEntity] = []
     if not isinstance(items, list):
         return out
     for item in items:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .. import paths
-from .known import NAMED_TYPES
+from .known import NAMED_TYPES, KnownFact
 from .model import Context, NewEntity
 from .text import STOPWORDS, content_words, normalise, slugify
 
@@ -46,7 +46,7 @@ class Linker:
 
     def __init__(self, ctx: Context) -> None:
         k = ctx.knowledge
-        by_event: dict[str, list] = {}
+        by_event: dict[str, list[KnownFact]] = {}
         for f in k.facts:
             e = k.entities.get(f.about)
             if e is None or e.type in NAMED_TYPES:
@@ -160,7 +160,7 @@ def event_for(ctx: Context, linker: Linker, start: int, end: int, cls: str | Non
 @lru_cache(maxsize=1)
 def _requirements() -> dict[str, list[str]]:
     """Class local name -> the shapes' messages for the mkg: properties it must have (sh:minCount >= 1)."""
-    from rdflib import Graph, Namespace
+    from rdflib import Graph, Literal, Namespace
     from rdflib.namespace import RDF
 
     sh = Namespace("http://www.w3.org/ns/shacl#")
@@ -171,7 +171,7 @@ def _requirements() -> dict[str, list[str]]:
         targets = [str(t)[len(mkg) :] for t in g.objects(shape, sh.targetClass) if str(t).startswith(mkg)]
         for prop in g.objects(shape, sh.property):
             path, count = g.value(prop, sh.path), g.value(prop, sh.minCount)
-            if path is None or not str(path).startswith(mkg) or count is None or int(count) < 1:
+            if path is None or not str(path).startswith(mkg) or not isinstance(count, Literal) or int(count) < 1:
                 continue
             if str(path)[len(mkg) :] in ("evidence", "sourceLine"):  # the build adds these
                 continue

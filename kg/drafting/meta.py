@@ -250,10 +250,17 @@ def read_meta(
                 meta.wires.append((name, _known_org(knowledge, name), core))
             continue
         # A standalone date line.
-        d = _is_date_line(t)
-        if d is not None:
+        on_line = _is_date_line(t)
+        if on_line is not None:
             meta.meta_spans.append((ls, le))
-            d = DateFound(d.value, d.evidence, ls + d.start, ls + d.end, d.has_time, d.ambiguous)
+            d = DateFound(
+                on_line.value,
+                on_line.evidence,
+                ls + on_line.start,
+                ls + on_line.end,
+                on_line.has_time,
+                on_line.ambiguous,
+            )
             near_byline = byline_index is not None and 0 < i - byline_index <= 2
             above_title = title_index is not None and i < title_index
             if d.has_time or near_byline:
@@ -370,9 +377,9 @@ def read_meta(
             "dateline": "the dateline",
         }[published_how]
         reading = " Read day-first, as the publisher writes numeric dates." if published_found.ambiguous else ""
-        shown = published_found.evidence
-        lead = "" if re.match(r"(?i)(?:first )?(?:published|posted)", shown) else "Published "
-        notes.append(f"{lead}{shown} ({how}): {meta.published.day} {meta.published:%B %Y}.{reading}")
+        evidence = published_found.evidence
+        lead = "" if re.match(r"(?i)(?:first )?(?:published|posted)", evidence) else "Published "
+        notes.append(f"{lead}{evidence} ({how}): {meta.published.day} {meta.published:%B %Y}.{reading}")
     else:
         notes.append("The text gives no publication date; relative dates in it are left unresolved.")
     if page_found is not None and page_found.value != meta.published:

@@ -309,13 +309,13 @@ def find_candidates(ctx: Context) -> tuple[list[Candidate], list[str]]:
                         continue
             # split the run where a known mention covers it
             pieces, cur = [], None
-            for m in _TOKEN.finditer(text, rs, re_):
-                if any(taken[m.start() : m.end()]):
+            for token in _TOKEN.finditer(text, rs, re_):
+                if any(taken[token.start() : token.end()]):
                     if cur:
                         pieces.append(cur)
                     cur = None
                     continue
-                cur = (cur[0], m.end()) if cur else (m.start(), m.end())
+                cur = (cur[0], token.end()) if cur else (token.start(), token.end())
             if cur:
                 pieces.append(cur)
             for ps, pe in pieces:

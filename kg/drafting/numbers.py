@@ -10,7 +10,9 @@ past ten years", which only bounds a duration from below) becomes a comment for 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .dates import FoundDate
 from .known import ORG_TYPES
@@ -110,7 +112,7 @@ def _value(m: re.Match[str]) -> float | None:
     return value
 
 
-def _duration(n: int, unit: str) -> str:
+def _duration(n: float, unit: str) -> str:  # an int: fractions are noted, not drafted
     code = DURATION_UNITS[unit]
     if unit in ("hour", "minute"):
         return f"PT{n}{code}"
@@ -160,7 +162,7 @@ def draft_numbers(ctx: Context, dates: list[FoundDate], linker: Linker) -> tuple
 
         def add(
             about: str,
-            values: dict,
+            values: dict[str, list[Any]],
             note: list[str] | None = None,
             *,
             short: tuple[int, int] | None = None,
@@ -236,19 +238,19 @@ def draft_numbers(ctx: Context, dates: list[FoundDate], linker: Linker) -> tuple
             re.IGNORECASE,
         )
         if unit in ("person", "strong") or (noun and re.fullmatch(PERSONNEL, noun.group(2), re.IGNORECASE)):
-            about = _count_subject(ctx, s, e, sent_start, after if unit else (noun.group(1) if noun else ""))
-            if about:
-                add(about, {"personnelCount": [int(n)]})
+            counted = _count_subject(ctx, s, e, sent_start, after if unit else (noun.group(1) if noun else ""))
+            if counted:
+                add(counted, {"personnelCount": [int(n)]})
                 continue
         elif unit == "member" or (noun and noun.group(2).lower() == "members" and not noun.group(1).strip()):
-            about = _count_subject(ctx, s, e, sent_start, after, org_only=True)
-            if about:
-                add(about, {"memberCount": [int(n)]})
+            counted = _count_subject(ctx, s, e, sent_start, after, org_only=True)
+            if counted:
+                add(counted, {"memberCount": [int(n)]})
                 continue
         elif noun and noun.group(2).lower() == "votes":
-            about = _nearby_org(ctx, sent_start, s)
-            if about:
-                add(about, {"votesRequired": [int(n)]}, ["the votes a resolution needs? check"])
+            counted = _nearby_org(ctx, sent_start, s)
+            if counted:
+                add(counted, {"votesRequired": [int(n)]}, ["the votes a resolution needs? check"])
                 continue
         elif noun and noun.group(2).lower() in ("options", "amendments", "proposals", "scenarios"):
             about, link_notes = event_for(ctx, linker, sent_start, sent_end, "Proposal")
@@ -271,7 +273,7 @@ def draft_numbers(ctx: Context, dates: list[FoundDate], linker: Linker) -> tuple
             continue  # "two of them", "one of the key tasks": not a quantity worth a note
         notes.append(f"{n:,}" + (f" ({kind})" if kind else "") + f": no property of the ontology fits; {where}")
     # "for another year", "a decade-long": durations without a digit.
-    spelled = (  # (pattern, the duration a match states)
+    spelled: tuple[tuple[str, Callable[[re.Match[str]], str]], ...] = (  # (pattern, the duration a match states)
         (r"(?i)\bfor (?:another|a|one|an additional|a further) (year|month|week|day)\b",
          lambda m: _duration(1, m.group(1).lower())),
         (r"(?i)\b(?:a |the )?decade[- ]long\b", lambda m: "P10Y"),

@@ -43,28 +43,30 @@ def draft_places(ctx: Context) -> tuple[list[DraftFact], list[str]]:
     places = [m for m in ctx.mentions if _place(ctx, m) and not ctx.in_skip(m.start)]
 
     # Chains: "Moura, in the Mopti region of central Mali", "Gao, northern Mali".
-    for i, m in enumerate(places):
-        chain = [m]
+    for i, first in enumerate(places):
+        chain = [first]
         j = i + 1
         while j < len(places):
-            a, b = chain[-1], places[j]
-            gap = text[a.end : b.start]
+            last, candidate = chain[-1], places[j]
+            gap = text[last.end : candidate.start]
             link = r"^(?:" + _REGION_WORD + r")?,?\s+(?:(?:in|near|outside|of)\s+)?(?:the\s+)?" + _DIRECTION + r"?$"
             linked = re.match(link, gap, re.IGNORECASE) and (
                 re.search(r"(?i)\b(?:in|of|near|outside)\b", gap)
                 or re.search(_DIRECTION, gap, re.IGNORECASE)
-                or (gap.strip() == "," and _is_country(ctx, b.entity) and not _is_country(ctx, a.entity))
+                or (gap.strip() == "," and _is_country(ctx, candidate.entity) and not _is_country(ctx, last.entity))
             )
             if not linked:
                 break
-            chain.append(b)
+            chain.append(candidate)
             j += 1
-        for a, b in pairwise(chain):
-            if a.entity == b.entity or (_is_country(ctx, a.entity) and not _is_country(ctx, b.entity)):
+        for inside, around in pairwise(chain):
+            if inside.entity == around.entity or (
+                _is_country(ctx, inside.entity) and not _is_country(ctx, around.entity)
+            ):
                 continue
-            if _is_country(ctx, a.entity) and _is_country(ctx, b.entity):
+            if _is_country(ctx, inside.entity) and _is_country(ctx, around.entity):
                 continue
-            pairs.append((a.entity, b.entity, a.start, b.end, ["a place chain"]))
+            pairs.append((inside.entity, around.entity, inside.start, around.end, ["a place chain"]))
 
     # "the African region of Sahel"
     for m in re.finditer(
@@ -121,8 +123,8 @@ def draft_places(ctx: Context) -> tuple[list[DraftFact], list[str]]:
                 r"(?i)\b(?:camps?|bases?|facilit(?:y|ies)|headquarters|compounds?|offices?|stations?)\s*$",
                 text[max(0, m.start() - 40) : m.start()],
             )
-            inner = [x for x in places if m.start("list") <= x.start < m.end("list")]
-            for x in inner:
+            listed = [x for x in places if m.start("list") <= x.start < m.end("list")]
+            for x in listed:
                 if _is_country(ctx, x.entity) or x.entity in located or x.entity in containing:
                     continue
                 if re.match(_REGION_WORD, text[x.end : x.end + 12], re.IGNORECASE):
@@ -135,11 +137,11 @@ def draft_places(ctx: Context) -> tuple[list[DraftFact], list[str]]:
                 start = max(ctx.sentence_span(m.start())[0], m.start() - len(facility.group(0)) - 40 + facility.start())
                 start = text.rfind(" ", 0, start) + 1 if start > 0 else 0
                 start = max(start, ctx.sentence_span(m.start())[0])
-                why = (
+                inferred = (
                     f"inferred: the mission's {facility.group(0).strip()} in {x.surface}, so in "
                     f"{ctx.main_country}, the country the article is about; the text does not name it"
                 )
-                pairs.append((x.entity, ctx.main_country, start, m.end(), [why]))
+                pairs.append((x.entity, ctx.main_country, start, m.end(), [inferred]))
 
     facts: list[DraftFact] = []
     notes: list[str] = []

@@ -140,7 +140,7 @@ def role_key(phrase: str) -> str | None:
     if key == "chief":
         key = "head"
     before = s[: head.start()].split()
-    mods = []
+    mods: list[str] = []
     demonyms = {fold_str(d).lower() for d in DEMONYMS}
     for w in reversed(before):
         if w in _KEY_MODIFIERS:
@@ -187,8 +187,8 @@ def _title_before(ctx: Context, m: Mention) -> Title | None:
         if j < 0:
             break
         if tail:
-            first = words[j + 1].lower()
-            if first not in ("of", "for", "to"):
+            linking = words[j + 1].lower()
+            if linking not in ("of", "for", "to"):
                 continue
             rest = words[j + 2 : end_word + 1]
             if not comma and any(w[:1].islower() and w.lower() not in ("the", "a", "an", "and") for w in rest):
@@ -346,7 +346,7 @@ def position_for(
     start: int,
     end: int,
     how: str,
-    index: dict | None = None,
+    index: dict[tuple[str, str | None], str] | None = None,
     *,
     bare: bool = False,
 ) -> tuple[str, list[DraftFact], list[str]]:
@@ -407,6 +407,7 @@ def draft_positions(ctx: Context) -> list[DraftFact]:
         if t is None:
             continue
         named = [x for x in ctx.mentions_in(t.title_start, t.title_end) if ctx.type_of(x.entity) == "Position"]
+        extra_facts: list[DraftFact]
         if named:  # the title is a known position's name: "the head of MINUSMA"
             org, how = None, ""
             pos, extra_facts, notes = named[0].entity, [], [f"{named[0].entity}: the title names it"]

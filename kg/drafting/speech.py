@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from ..extract import Mention, find_quotations
 from .known import AGENT_TYPES, ORG_TYPES, folded_key
@@ -69,9 +70,9 @@ def _persons(ctx: Context) -> dict[str, list[str]]:
     for e in ctx.knowledge.entities.values():
         if e.type == "Person":
             names[e.id] = [e.label, *e.aliases]
-    for e in ctx.new_entities.values():
-        if e.type == "Person":
-            names[e.id] = [e.label, *e.aliases]
+    for new in ctx.new_entities.values():
+        if new.type == "Person":
+            names[new.id] = [new.label, *new.aliases]
     for m in ctx.mentions:
         if ctx.type_of(m.entity) == "Person":
             names.setdefault(m.entity, []).append(normalise(m.surface))
@@ -242,7 +243,9 @@ def _subject_of(ctx: Context, sentence: int, anchor: int) -> str | None:
     return agents[0].entity if agents else None
 
 
-def resolve_subject(ctx: Context, start: int, end: int, anchor: int, closest: str) -> tuple[str | None, str, list]:
+def resolve_subject(
+    ctx: Context, start: int, end: int, anchor: int, closest: str
+) -> tuple[str | None, str, list[DraftFact]]:
     """The speaker a cue's subject phrase names: (entity id, how, facts for a new unnamed speaker)."""
     phrase = ctx.text[start:end]
     low = normalise(phrase).lower().strip(" ,")
@@ -390,7 +393,7 @@ def _unclosed_openings(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-def _fallback(ctx: Context, q_start: int, q_end: int, open_at: int) -> tuple[str | None, str, list]:
+def _fallback(ctx: Context, q_start: int, q_end: int, open_at: int) -> tuple[str | None, str, list[DraftFact]]:
     """The speaker of a quotation that find_quotations leaves without one, from the cue's subject."""
     _, s_end = ctx.sentence_span(q_end)
     after_start = q_end + 1
@@ -612,7 +615,7 @@ def draft_statements(ctx: Context) -> tuple[list[DraftFact], list[str]]:
             short = " ".join(words[:9]) + ("…" if len(words) > 9 else "")
             label = f"{ctx.label_of(speaker)}: " + (f"“{short}”" if quotes else short)
             ctx.add(NewEntity(sid, "Statement", label, start=start, kind="statement"))
-        values: dict[str, list] = {"speaker": [speaker]}
+        values: dict[str, list[Any]] = {"speaker": [speaker]}
         roles = list(ctx.held.get(speaker, {}))
         if len(roles) == 1:
             values["speakerRole"] = roles
