@@ -10,7 +10,7 @@ in a subprocess of its own, so that its peak memory (``ru_maxrss``) is its own.
 
 Stages (wall seconds; the build records them in ``BuildResult.timings``, and this script splits "assemble"):
 
-load           reading the annotation files (YAML + schema), the registry and the ontology
+load           reading every input (kg.sources.read_sources): annotations (YAML + schema), registry, tables, ontology
 mentions       the mention search (extract.MentionFinder: its automaton, then every article)
 assemble       the rest of the assembly: facts, evidence, anchors, links, examples, Wikidata mappings
 shacl          the shapes (pySHACL)
@@ -158,11 +158,12 @@ def measure(articles_dir: Path, out: Path) -> dict[str, Any]:
     import resource
 
     from minusma_kg.kg import assemble, extract
-    from minusma_kg.kg.build import Sources, build
+    from minusma_kg.kg import build as build_module
+    from minusma_kg.kg.build import build
+    from minusma_kg.kg.sources import Sources
 
     inner: dict[str, float] = {}
-    for name in ("read_articles", "read_entities", "load_ontology"):
-        _accumulate(assemble, name, inner, "load")
+    _accumulate(build_module, "read_sources", inner, "load")  # the name the build calls
     if hasattr(assemble, "find_mentions"):  # a checkout from before the automaton: one scan per name
         _accumulate(assemble, "find_mentions", inner, "mentions")
     if hasattr(extract, "MentionFinder"):

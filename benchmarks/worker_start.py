@@ -18,8 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from minusma_kg.kg.build import Sources, build
+from minusma_kg.kg.build import build
 from minusma_kg.kg.dataset_dir import open_build
+from minusma_kg.kg.sources import Sources
 from minusma_kg.server.engine import Engine, QueryJob
 
 COUNT = QueryJob("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")

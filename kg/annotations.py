@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,21 +38,21 @@ from . import paths
 SCHEMA_FILE = Path(__file__).resolve().with_name("annotation.schema.json")
 
 
-
 # --- YAML with lines ------------------------------------------------------------------------------------------------
 
 
-class _LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A mapping that remembers the line it starts on and the line of each key."""
 
     line: int = 0
     key_lines: dict[Any, int]
 
     def line_of(self, key: Any) -> int:
-        return getattr(self, "key_lines", {}).get(key, self.line)
+        lines: dict[Any, int] = getattr(self, "key_lines", {})
+        return lines.get(key, self.line)
 
 
-class _LineList(list):
+class LineList(list[Any]):
     """A sequence that remembers the line it starts on and the line of each item."""
 
     line: int = 0
@@ -70,7 +71,7 @@ class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
         self.duplicates: list[tuple[int, str]] = []
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     key_lines: dict[Any, int] = {}
     for key_node, _ in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
@@ -85,14 +86,14 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
             loader.duplicates.append((line, f"duplicate key {key!r} (first given on line {first})"))
         else:
             key_lines[key] = line
-    d = _LineDict(loader.construct_mapping(node, deep=True))
+    d = LineDict(loader.construct_mapping(node, deep=True))
     d.line = node.start_mark.line + 1
     d.key_lines = key_lines
     return d
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LineList:
-    items = _LineList(loader.construct_sequence(node, deep=True))
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_sequence(node, deep=True))
     items.line = node.start_mark.line + 1
     items.item_lines = [n.start_mark.line + 1 for n in node.value]
     return items
@@ -143,7 +144,8 @@ def load_yaml(path: Path) -> Any:
 @functools.cache
 def schema() -> dict[str, Any]:
     """The annotation schema (kg/annotation.schema.json)."""
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return loaded
 
 
 @functools.cache
@@ -201,10 +203,10 @@ def _line(data: Any, path: Sequence[Any]) -> int:
     line = getattr(data, "line", 0) or 1
     node = data
     for part in path:
-        if isinstance(node, _LineDict):
+        if isinstance(node, LineDict):
             key = part if part in node else next((k for k in node if str(k) == part), part)
             line, node = node.line_of(key), node.get(key)
-        elif isinstance(node, _LineList) and isinstance(part, int) and part < len(node):
+        elif isinstance(node, LineList) and isinstance(part, int) and part < len(node):
             line, node = node.item_lines[part], node[part]
         else:
             break
@@ -230,35 +232,38 @@ def _suggest(value: Any, allowed: Iterable[Any]) -> str:
 def _messages(error: ValidationError, data: Any, root: str) -> Iterator[tuple[int, str]]:
     """What one schema error means, in the curator's words, with the line of the offending node."""
     path = list(error.absolute_path)
-    name, line, value = _name(path, root), _line(data, path), error.instance
-    kind, expected = error.validator, error.schema.get("x-expected")
+    value: Any = error.instance
+    name, line = _name(path, root), _line(data, path)
+    rule: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    wanted_value: Any = error.validator_value
+    kind, expected = error.validator, rule.get("x-expected")
     if kind == "additionalProperties" and isinstance(value, dict):
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(rule.get("properties", {}))
         node = _node(data, path)
         for key in value:
             if key not in allowed:
-                where = error.schema.get("title", name)
-                line_of = node.line_of(key) if isinstance(node, _LineDict) else line
+                where = rule.get("title", name)
+                line_of = node.line_of(key) if isinstance(node, LineDict) else line
                 hint = _suggest(key, allowed) or (" (ontology properties go under 'set:')" if "set" in allowed else "")
                 yield line_of, f"unknown key {key!r} in {where}{hint}; allowed: {', '.join(allowed)}"
     elif "propertyNames" in error.schema_path:
         node = _node(data, path)
-        line_of = node.line_of(value) if isinstance(node, _LineDict) else line
+        line_of = node.line_of(value) if isinstance(node, LineDict) else line
         yield line_of, f"{name}: {value!r} is not a property name (a property of the ontology, such as occurredIn)"
     elif kind == "required":
         present = value if isinstance(value, dict) else {}
-        for key in error.validator_value:
+        for key in wanted_value:
             if key not in present:
                 why = " (it is required with 'published')" if "then" in error.schema_path else ""
-                yield line, f"missing required key {key!r} in {error.schema.get('title', name)}{why}"
+                yield line, f"missing required key {key!r} in {rule.get('title', name)}{why}"
     elif kind == "enum":
-        allowed = error.validator_value
+        allowed = wanted_value
         listed = f"; allowed: {', '.join(map(str, allowed))}" if len(allowed) <= 8 else ""
         yield line, f"{name}: {value!r} is not allowed{_suggest(value, allowed)}{listed}"
     elif kind == "const":
-        yield line, f"{name}: {value!r} is not allowed; the only value is {error.validator_value!r}"
+        yield line, f"{name}: {value!r} is not allowed; the only value is {wanted_value!r}"
     elif kind == "type":
-        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        types: list[str] = wanted_value if isinstance(wanted_value, list) else [wanted_value]
         names = [_TYPE_NAMES.get(t, t) for t in types if not (t == "integer" and "number" in types)]
         wanted = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
         yield line, f"{name} must be {wanted}{f' ({expected})' if expected else ''}, not {_kind(value)}"
@@ -367,24 +372,24 @@ class Article:
     page_date: date | None
     date_note: str
     url: str | None
+    #: The text, verbatim, read once with the annotation.
+    text: str
+    #: The SHA-256 of the text file's bytes, so a reader can check the published copy.
+    sha256: str
     entities: list[EntityDecl] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     #: The line of the metadata's ``review: draft`` mark, if any.
     review_line: int | None = None
 
-    @property
-    def text(self) -> str:
-        return self.text_path.read_text(encoding="utf-8")
-
 
 DATE_KEYS = ("when", "begins", "ends", "deadline", "originalEnd")
 
 
-def _review_line(item: _LineDict) -> int | None:
+def _review_line(item: LineDict) -> int | None:
     return item.line_of("review") if item.get("review") == "draft" else None
 
 
-def _entity(item: _LineDict, path: Path, lang: str = "en") -> EntityDecl:
+def _entity(item: LineDict, path: Path, lang: str = "en") -> EntityDecl:
     return EntityDecl(
         str(item["id"]),
         str(item["type"]),
@@ -403,7 +408,7 @@ def _text(value: Any) -> str:
 
 
 def _date_spec(value: Any, line: int) -> DateSpec:
-    if isinstance(value, dict):
+    if isinstance(value, LineDict):
         anchor = value.get("anchor") or {}
         return DateSpec(
             _text(value["text"]),
@@ -424,11 +429,11 @@ def _quantity_spec(value: Any, line: int) -> QuantitySpec | None:
         None if text is None else _text(text),
         None if unit is None else _text(unit),
         value.get("qualifier"),
-        value.line if isinstance(value, _LineDict) else line,
+        value.line if isinstance(value, LineDict) else line,
     )
 
 
-def _fact(item: _LineDict, path: Path) -> Fact:
+def _fact(item: LineDict, path: Path) -> Fact:
     evidence = item["evidence"]
     values = {k: (list(v) if isinstance(v, list) else [v]) for k, v in (item.get("set") or {}).items()}
     approximate = values.get("approximate")
@@ -451,9 +456,9 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _split(problems: list[tuple[tuple[Any, ...], AnnotationError]], lists: tuple[str, ...]) -> tuple[bool, set]:
+def _split(problems: list[tuple[tuple[Any, ...], AnnotationError]], lists: tuple[str, ...]) -> tuple[bool, set[Any]]:
     """Whether any problem concerns the file as a whole, and which list items (``("facts", 3)``) have problems."""
-    whole, items = False, set()
+    whole, items = False, set[Any]()
     for where, _ in problems:
         if not lists and where and isinstance(where[0], int):
             items.add(where[0])
@@ -505,6 +510,12 @@ def read_article(annotation_path: Path) -> tuple[Article | None, list[Annotation
     whole, bad = _split(problems, ("entities", "facts"))
     if whole:
         return None, errors
+    try:
+        raw = text_path.read_bytes()
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text's universal newlines
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(AnnotationError(text_path, None, f"cannot read the article text: {exc}"))
+        return None, errors
     meta = data["article"]
     language = str(meta.get("language", "en"))
     article = Article(
@@ -519,6 +530,8 @@ def read_article(annotation_path: Path) -> tuple[Article | None, list[Annotation
         page_date=_as_date(meta.get("page_date")),
         date_note=str(meta["date_note"]),
         url=meta.get("url"),
+        text=text,
+        sha256=hashlib.sha256(raw).hexdigest(),
         entities=[
             _entity(e, annotation_path, language)
             for i, e in enumerate(data.get("entities") or ())

@@ -1,4 +1,5 @@
-"""Turn the annotations into an RDF dataset: one named graph per article, plus entities, links and external facts.
+"""Turn the inputs (read by :mod:`kg.sources`) into an RDF dataset: one named graph per article, plus entities, links
+and external facts. This module reads no file: it only mints RDF from the records it is given.
 
 Every check that needs the article text happens here, so a bad annotation fails the build with its
 file and line: evidence that is not in the text, a date expression not in the text, an unknown property,
@@ -8,27 +9,24 @@ unresolved claim with its words, and a warning names its file and line.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDFS, XSD
 
 from ..errors import AnnotationError, AnnotationErrors, DateError, DateNotUnderstoodError
 from . import paths
-from .annotations import Article, DateSpec, EntityDecl, Fact, load_yaml, read_articles, read_entities, review_markers
-from .coordinates import read_coordinates
+from .annotations import Article, DateSpec, EntityDecl, Fact, review_markers
+from .coordinates import Coordinates
 from .dates import DateResolution, resolve
 from .extract import MentionFinder, normalise
 from .lint import near_duplicates
-from .names import read_all_names
+from .names import NameDecl
 from .namespaces import (
     COORDINATES_GRAPH,
     CURATION_GRAPH,
@@ -51,6 +49,7 @@ from .namespaces import (
 )
 from .owl_time import describe_claim, link_time
 from .quantities import add_quantity, quantities
+from .sources import ExternalFact, ExternalSource, Inputs, Link
 
 PRECISION_UNITS = {"day": TIME.unitDay, "week": TIME.unitWeek, "month": TIME.unitMonth, "year": TIME.unitYear}
 DATE_PROPERTIES = {key: MKG[key] for key in ("when", "begins", "ends", "deadline", "originalEnd")}
@@ -72,7 +71,9 @@ class Vocabulary:
             classes=classes,
             individuals={s for s, o in g.subject_objects(A) if o in classes and isinstance(s, URIRef)},
             object_properties={p for p in g.subjects(A, OWL.ObjectProperty) if isinstance(p, URIRef)},
-            datatype_ranges={p: _lexical_datatype(g, p) for p in g.subjects(A, OWL.DatatypeProperty)},
+            datatype_ranges={
+                p: _lexical_datatype(g, p) for p in g.subjects(A, OWL.DatatypeProperty) if isinstance(p, URIRef)
+            },
         )
 
 
@@ -80,10 +81,10 @@ def _lexical_datatype(g: Graph, prop: URIRef) -> URIRef | None:
     """The datatype a value of ``prop`` is typed with: its OWL range, or, where that is only rdfs:Literal because
     OWL 2 lacks the datatype (xsd:date, xsd:duration), the one its schema:rangeIncludes names."""
     declared = g.value(prop, RDFS.range)
-    if declared not in (None, RDFS.Literal):
+    if isinstance(declared, URIRef) and declared != RDFS.Literal:
         return declared
-    named = set(g.objects(prop, SDO.rangeIncludes))
-    return named.pop() if len(named) == 1 else declared
+    named = {o for o in g.objects(prop, SDO.rangeIncludes) if isinstance(o, URIRef)}
+    return named.pop() if len(named) == 1 else declared if isinstance(declared, URIRef) else None
 
 
 def article_iri(article: Article) -> URIRef:
@@ -103,6 +104,8 @@ class Assembly:
     origins: dict[str, str]
     #: Problems that do not stop the build ("file:line: ..."): shown to the curator, listed by validate.
     warnings: list[str] = field(default_factory=list)
+    #: What it was assembled from: the build adds the Wikidata mappings from it after reasoning.
+    inputs: Inputs = field(kw_only=True)
 
 
 def _where(file: str | Path, line: int) -> str:
@@ -281,7 +284,9 @@ def _add_fact(ctx: _Context, article: Article, fact: Fact) -> None:
         _assertion(g, assertion, triple, source, evidence)
 
 
-def _assertion(g: Graph, node: URIRef, triple: tuple, source: URIRef, evidence: URIRef) -> None:
+def _assertion(
+    g: Graph, node: URIRef, triple: tuple[URIRef, URIRef, URIRef | Literal], source: URIRef, evidence: URIRef
+) -> None:
     """One stated triple, named, with its article and exactly the passage that states it."""
     s, p, o = triple
     g.add((node, A, MKG.Assertion))
@@ -340,7 +345,7 @@ def anchor_problems(g: Graph, text: str, source: URIRef) -> list[str]:
         q, p = quotes[0], positions[0]
         start, end = g.value(p, OA.start), g.value(p, OA.end)
         exact, prefix, suffix = (str(g.value(q, k) or "") for k in (OA.exact, OA.prefix, OA.suffix))
-        if start is None or end is None or text[int(start) : int(end)] != exact:
+        if not isinstance(start, Literal) or not isinstance(end, Literal) or text[int(start) : int(end)] != exact:
             problems.append(f"{target}: offsets {start}-{end} do not cut the quoted text {exact!r}")
         elif not text[: int(start)].endswith(prefix) or not text[int(end) :].startswith(suffix):
             problems.append(f"{target}: the prefix or suffix does not stand beside offsets {start}-{end}")
@@ -358,7 +363,7 @@ def _add_article(ctx: _Context, article: Article) -> None:
     g.add((node, DCTERMS.title, Literal(article.title)))
     g.add((node, DCTERMS.language, Literal(article.language, datatype=XSD.language)))
     g.add((node, MKG.sourceFile, Literal(f"kg/articles/{article.text_path.name}")))
-    g.add((node, MKG.sha256, Literal(hashlib.sha256(article.text_path.read_bytes()).hexdigest())))
+    g.add((node, MKG.sha256, Literal(article.sha256)))
     g.add((node, MKG.datePublishedNote, Literal(article.date_note)))
     if article.publisher:
         if article.publisher not in ctx.known:
@@ -369,7 +374,8 @@ def _add_article(ctx: _Context, article: Article) -> None:
     if article.published:
         if not article.published_evidence or normalise(article.published_evidence) not in normalise(text):
             raise AnnotationError(
-                article.annotation_path, 1,
+                article.annotation_path,
+                1,
                 "'published' needs 'published_evidence', a passage of the text that shows it",
             )
         g.add((node, SDO.datePublished, Literal(article.published.isoformat(), datatype=XSD.date)))
@@ -405,56 +411,49 @@ def _add_entities(ctx: _Context) -> None:
             g.add((node, RDFS.comment, Literal(" ".join(e.comment.split()), lang="en")))
 
 
-def _add_links(ctx: _Context, links_file: Path, qids_file: Path) -> None:
+def _add_links(ctx: _Context, links: list[Link], verified: set[str], qids_file: Path) -> None:
     """owl:sameAs to Wikidata, only for IDs that the verified list holds."""
-    with qids_file.open(encoding="utf-8") as fh:
-        verified = {row["qid"]: row for row in csv.DictReader(fh, delimiter="\t") if row["status"] == "verified"}
     g = ctx.ds.graph(LINKS_GRAPH)
     source = URIRef(RES["source/verified-wikidata-ids"])
     g.add((LINKS_GRAPH, PROV.wasDerivedFrom, source))
     g.add((source, RDFS.label, Literal("Verified Wikidata identifiers (kg/wikidata/qids.tsv)", lang="en")))
-    with links_file.open(encoding="utf-8") as fh:
-        for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), start=1):
-            if not row or row[0].startswith("#") or row[0] == "entity":
-                continue
-            entity, qid = row[0], row[1]
-            if entity not in ctx.known:
-                ctx.errors.append(AnnotationError(links_file, lineno, f"{entity!r} is not a declared entity"))
-            elif qid not in verified:
-                ctx.errors.append(AnnotationError(links_file, lineno, f"{qid} is not in the verified list {qids_file}"))
-            else:
-                g.add((RES[entity], OWL.sameAs, WD[qid]))
+    for link in links:
+        if link.entity not in ctx.known:
+            ctx.errors.append(AnnotationError(link.file, link.line, f"{link.entity!r} is not a declared entity"))
+        elif link.qid not in verified:
+            problem = f"{link.qid} is not in the verified list {qids_file}"
+            ctx.errors.append(AnnotationError(link.file, link.line, problem))
+        else:
+            g.add((RES[link.entity], OWL.sameAs, WD[link.qid]))
 
 
-def _add_external(ctx: _Context, external_file: Path) -> None:
+def _add_external(ctx: _Context, src: ExternalSource | None, facts: list[ExternalFact]) -> None:
     """Facts the articles do not state (resolution numbers), kept apart with their own source."""
-    data = load_yaml(external_file)
+    if src is None:  # the file's problem is already among the errors
+        return
     g = ctx.ds.graph(EXTERNAL_GRAPH)
-    src = data["source"]
-    source = RES[f"source/{src['id']}"]
+    source = RES[f"source/{src.id}"]
     g.add((EXTERNAL_GRAPH, PROV.wasDerivedFrom, source))
-    g.add((source, RDFS.label, Literal(src["label"], lang="en")))
-    if src.get("url"):
-        g.add((source, SDO.url, URIRef(src["url"])))
-    for item in data.get("facts", []):
-        about = item["about"]
-        if about not in ctx.known:
-            ctx.errors.append(AnnotationError(external_file, item.line, f"{about!r} is not a declared entity"))
+    g.add((source, RDFS.label, Literal(src.label, lang="en")))
+    if src.url:
+        g.add((source, SDO.url, URIRef(src.url)))
+    for fact in facts:
+        if fact.about not in ctx.known:
+            ctx.errors.append(AnnotationError(fact.file, fact.line, f"{fact.about!r} is not a declared entity"))
             continue
-        for key, value in item.items():
-            if key == "about":
-                continue
+        for key, (value, line) in fact.values.items():
             prop = MKG[key]
             if prop not in ctx.vocab.datatype_ranges:
-                ctx.errors.append(AnnotationError(external_file, item.line, f"unknown datatype property mkg:{key}"))
+                ctx.errors.append(AnnotationError(fact.file, line, f"unknown datatype property mkg:{key}"))
                 continue
-            g.add((RES[about], prop, _literal(value, ctx.vocab.datatype_ranges[prop])))
+            try:
+                g.add((RES[fact.about], prop, _literal(value, ctx.vocab.datatype_ranges[prop])))
+            except ValueError as exc:
+                ctx.errors.append(AnnotationError(fact.file, line, f"{key}: {exc}"))
 
 
-def _add_names(ctx: _Context, names_dir: Path) -> None:
+def _add_names(ctx: _Context, names: list[NameDecl]) -> None:
     """Names in other languages (kg/names/<lang>.tsv): facts not in the articles, one graph per language file."""
-    names, errors = read_all_names(names_dir)
-    ctx.errors.extend(errors)
     for lang in sorted({n.lang for n in names}):
         g = ctx.ds.graph(names_graph(lang))
         source = RES[f"source/names-{lang}"]
@@ -472,10 +471,8 @@ def _add_names(ctx: _Context, names_dir: Path) -> None:
         g.add((RES[n.entity], RDFS.label if n.kind == "label" else MKG.alias, Literal(n.name, lang=n.lang)))
 
 
-def _add_coordinates(ctx: _Context, coordinates_file: Path) -> None:
+def _add_coordinates(ctx: _Context, places: list[Coordinates]) -> None:
     """Where the places are (kg/places/coordinates.tsv): facts not in the articles, in one graph with its sources."""
-    places, errors = read_coordinates(coordinates_file)
-    ctx.errors.extend(errors)
     if not places:
         return
     g = ctx.ds.graph(COORDINATES_GRAPH)
@@ -493,45 +490,34 @@ def _add_coordinates(ctx: _Context, coordinates_file: Path) -> None:
             g.add((RES[p.entity], prop, Literal(format(degrees.normalize(), "f"), datatype=XSD.decimal)))
 
 
-def load_ontology(path: Path = paths.ONTOLOGY) -> Graph:
-    """The ontology with its blank nodes (RDF lists of property chains) labelled canonically, for stable dumps."""
-    return to_canonical_graph(Graph().parse(path, format="turtle"))
-
-
-def assemble(
-    articles_dir: Path = paths.ARTICLES_DIR,
-    entities_file: Path = paths.ENTITIES,
-    ontology_file: Path = paths.ONTOLOGY,
-    extra_articles: Sequence[Path] = (),
-    progress: Callable[[int, int], None] | None = None,
-) -> Assembly:
+def assemble(inputs: Inputs, progress: Callable[[int, int], None] | None = None) -> Assembly:
     """The asserted dataset: ontology, entities, one graph per article, Wikidata links, external facts.
 
-    No blank node is minted: every node has an IRI, so two builds give the same triples. ``extra_articles`` are
-    article files outside ``articles_dir`` checked with the corpus (``minusma-kg validate FILE``). Every problem is
-    collected; the :class:`AnnotationErrors` raised carries what could be built from the rest as ``partial``.
-    Items marked ``review: draft`` are built, and refused (:class:`minusma_kg.errors.DraftError`).
+    No blank node is minted: every node has an IRI, so two builds give the same triples. Every problem is collected,
+    with those found while reading (``inputs.errors``); the :class:`AnnotationErrors` raised carries what could be
+    built from the rest as ``partial``. Items marked ``review: draft`` are built, and refused
+    (:class:`minusma_kg.errors.DraftError`).
     """
-    ds = bind_prefixes(Dataset())  # type: ignore[assignment]
-    ontology = load_ontology(ontology_file)
+    ds = Dataset()
+    bind_prefixes(ds)
     og = ds.graph(ONTOLOGY_GRAPH)
-    for t in ontology:
+    for t in inputs.ontology:
         og.add(t)
-    articles, load_errors = read_articles(articles_dir, extra_articles)
-    registry, registry_errors = read_entities(entities_file)
+    articles, registry = inputs.articles, inputs.entities
     numbers = [short_id(a) for a in articles]
     dupes = {n for n in numbers if numbers.count(n) > 1}
     if dupes:
-        clash = [AnnotationError(articles_dir, None, f"two articles share the number {d}") for d in sorted(dupes)]
-        raise AnnotationErrors([*registry_errors, *load_errors, *clash])
+        where = inputs.articles_dir
+        clash = [AnnotationError(where, None, f"two articles share the number {d}") for d in sorted(dupes)]
+        raise AnnotationErrors([*inputs.errors, *clash])
     declared: dict[str, EntityDecl] = {}
-    errors: list[AnnotationError] = [*registry_errors, *load_errors, *review_markers(registry, articles)]
+    errors: list[AnnotationError] = [*inputs.errors, *review_markers(registry, articles)]
     for e in [*registry, *(e for a in articles for e in a.entities)]:
         if e.id in declared:
             first = declared[e.id]
             errors.append(AnnotationError(e.file, e.line, f"{e.id!r} is already declared at {first.file}:{first.line}"))
         declared[e.id] = e
-    ctx = _Context(ds, Vocabulary.from_graph(ontology), declared, {short_id(a): a for a in articles}, errors)
+    ctx = _Context(ds, Vocabulary.from_graph(inputs.ontology), declared, {short_id(a): a for a in articles}, errors)
     _add_entities(ctx)
     for n, article in enumerate(articles, start=1):
         if progress is not None:  # "article n of N" on a terminal (kg.progress)
@@ -540,11 +526,11 @@ def assemble(
             _add_article(ctx, article)
         except AnnotationError as exc:
             ctx.errors.append(exc)
-    _add_links(ctx, entities_file.parent / "wikidata" / "links.tsv", entities_file.parent / "wikidata" / "qids.tsv")
-    _add_external(ctx, entities_file.parent / "external.yaml")
-    _add_names(ctx, entities_file.parent / "names")  # kg/names/ beside the registry, as kg/wikidata/
-    _add_coordinates(ctx, entities_file.parent / "places" / "coordinates.tsv")
+    _add_links(ctx, inputs.links, inputs.verified_qids, inputs.qids_file)
+    _add_external(ctx, inputs.external_source, inputs.external_facts)
+    _add_names(ctx, inputs.names)
+    _add_coordinates(ctx, inputs.places)
     ctx.warnings.extend(near_duplicates(articles))
     if ctx.errors:
-        raise AnnotationErrors(ctx.errors, partial=Assembly(ds, ctx.origins, ctx.warnings))
-    return Assembly(ds, ctx.origins, ctx.warnings)
+        raise AnnotationErrors(ctx.errors, partial=Assembly(ds, ctx.origins, ctx.warnings, inputs=inputs))
+    return Assembly(ds, ctx.origins, ctx.warnings, inputs=inputs)

@@ -20,20 +20,22 @@ from ..errors import AnnotationErrors
 from . import paths
 from .assemble import Assembly, assemble
 from .examples import add_examples
-from .layout import INFO, NQUADS, ONTOLOGY_HTML, REPORT, VOID_FILE
+from .layout import INFO, NQUADS, REPORT, VOID_FILE
 from .namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
+from .ontology_docs import write_ontology_docs
 from .publish import (
     FORMAT_VERSION,
     GENERATOR,
     check_replaceable,
     dump,
-    ontology_html,
     publish_atomically,
     write_dataset,
     write_info,
 )  # fmt: skip
-from .reason import infer_triples, union_triples
+from .reason import infer_triples
+from .sources import PACKAGE_SOURCES, Sources, read_sources
 from .stats import Stats, compute
+from .union import union_triples
 from .validate import ValidationReport, validate_dataset
 from .void import describe_dataset
 from .wikidata_mappings import add_wikidata_mappings
@@ -75,24 +77,14 @@ def _timed(
             timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
 
 
-@dataclass(frozen=True)
-class Sources:
-    """Where the build reads from; tests point it at small fixtures."""
-
-    articles_dir: Path = paths.ARTICLES_DIR
-    entities_file: Path = paths.ENTITIES
-    ontology_file: Path = paths.ONTOLOGY
-    shapes_file: Path = paths.SHAPES
-
-
 def check(
-    sources: Sources = Sources(), timings: dict[str, float] | None = None, progress: BuildProgress | None = None
+    sources: Sources = PACKAGE_SOURCES, timings: dict[str, float] | None = None, progress: BuildProgress | None = None
 ) -> tuple[Assembly | None, ValidationReport | None, list[str]]:
     """Assemble and validate; the annotation errors or the shape report say what is wrong."""
     articles = progress.article if progress is not None else None
     try:
         with _timed(timings, "assemble", progress):
-            assembly = assemble(sources.articles_dir, sources.entities_file, sources.ontology_file, progress=articles)
+            assembly = assemble(read_sources(sources), progress=articles)
     except AnnotationErrors as exc:
         return None, None, [str(e) for e in exc.errors]
     with _timed(timings, "shacl", progress):
@@ -111,24 +103,16 @@ def reason_into(ds: Dataset) -> list[str]:
     return [f"inconsistent: {m}" for m in inference.inconsistencies]
 
 
-def sources_digest(sources: Sources = Sources()) -> str:
+def sources_digest(sources: Sources = PACKAGE_SOURCES) -> str:
     """A digest of every input file and of the build's own code, so a server can tell whether a build is current."""
-    files = sorted(
-        [*sources.articles_dir.glob("*"), sources.entities_file, sources.ontology_file, sources.shapes_file,
-         *(sources.entities_file.parent / "wikidata").glob("*"), sources.entities_file.parent / "external.yaml",
-         *(sources.entities_file.parent / "names").glob("*"),
-         *(sources.entities_file.parent / "places").glob("*"),
-         *paths.QUERIES_DIR.glob("*.rq"),
-         *Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.schema.json")]
-    )  # fmt: skip
+    code = sorted([*Path(__file__).parent.glob("*.py"), *Path(__file__).parent.glob("*.schema.json")])
     h = hashlib.sha256(__version__.encode())
-    for f in files:
-        if f.is_file():
-            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    for f in [*sources.files(), *code]:
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-def is_current(out: Path, sources: Sources = Sources()) -> bool:
+def is_current(out: Path, sources: Sources = PACKAGE_SOURCES) -> bool:
     """Whether ``out`` holds a build of exactly the current sources."""
     try:
         info = json.loads((out / INFO).read_text(encoding="utf-8"))
@@ -138,7 +122,7 @@ def is_current(out: Path, sources: Sources = Sources()) -> bool:
 
 
 def build(
-    out: Path = paths.DEFAULT_OUT, sources: Sources = Sources(), progress: BuildProgress | None = None
+    out: Path = paths.DEFAULT_OUT, sources: Sources = PACKAGE_SOURCES, progress: BuildProgress | None = None
 ) -> BuildResult:
     """Build and publish into ``out``; on any failure ``out`` keeps its last good content.
 
@@ -162,8 +146,8 @@ def build(
     if inconsistencies:
         return BuildResult(False, out, report=report, errors=inconsistencies, warnings=warnings, timings=timings)
     with _timed(timings, "assemble", progress, "examples and Wikidata mappings"):  # two more graphs, after reasoning
-        add_examples(ds)  # the saved queries as SPARQL examples, a graph of their own (not reasoned over)
-        mapping_errors = add_wikidata_mappings(ds, sources.entities_file.parent / "wikidata")  # SKOS to Wikidata
+        add_examples(ds, sources.queries_dir)  # the saved queries as SPARQL examples (a graph not reasoned over)
+        mapping_errors = add_wikidata_mappings(ds, assembly.inputs)  # SKOS to Wikidata
     if mapping_errors:
         return BuildResult(False, out, report=report, errors=mapping_errors, warnings=warnings, timings=timings)
     with _timed(timings, "stats", progress):
@@ -191,7 +175,7 @@ def build(
             write_dataset(dumped, directory)
         with _timed(timings, "docs", progress, "writing the documentation"):
             metadata.serialize(directory / VOID_FILE, format="turtle")
-            (directory / ONTOLOGY_HTML).write_text(ontology_html(sources.ontology_file), encoding="utf-8")
+            write_ontology_docs(sources.ontology_file, directory)
             bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
             write_info(directory, info)
 

@@ -161,8 +161,8 @@ def _links(ctx: Context, linker: Linker, facts: list[DraftFact], dates: list[Fou
     for d in dates:
         if d.used:
             continue
-        s, e = ctx.sentence_span(d.start)
-        found = linker.links(ctx, s, e, top=1)
+        span_start, span_end = ctx.sentence_span(d.start)
+        found = linker.links(ctx, span_start, span_end, top=1)
         if found and found[0].score >= 0.25:
             d.extra_note = f"may date {found[0].id} ({found[0].type}, similarity {found[0].score:.2f})"
     return out

@@ -18,9 +18,9 @@ from ..errors import AnnotationErrors, DraftError
 from . import paths
 from .annotations import Article, Fact
 from .extract import normalise
+from .sources import PACKAGE_SOURCES, Sources, read_sources
 
 if TYPE_CHECKING:
-    from .build import Sources
     from .validate import ValidationReport
 
 
@@ -62,10 +62,10 @@ def near_duplicates(articles: Iterable[Article]) -> list[str]:
                     else f"a different speaker ({', '.join(sorted(_ids(first.values.get('speaker', ())))) or 'none'}"
                     f" / {', '.join(sorted(_ids(second.values.get('speaker', ())))) or 'none'})"
                 )
-                about = ", ".join(sorted(_ids(first.values["about"])))
+                abouts = ", ".join(sorted(_ids(first.values["about"])))
                 here, there = where(second.file, second.line), where(first.file, first.line)
                 warnings.append(
-                    f"{here}: near-duplicate of the fact at {there}: same evidence and about ({about}), but {differs}"
+                    f"{here}: near-duplicate of the fact at {there}: same evidence and about ({abouts}), but {differs}"
                 )
     return warnings
 
@@ -88,21 +88,19 @@ class Check:
         return not self.errors and not self.drafts and self.report is not None and self.report.conforms
 
 
-def check_files(files: Sequence[Path] = (), sources: Sources | None = None) -> Check:
+def check_files(files: Sequence[Path] = (), sources: Sources = PACKAGE_SOURCES) -> Check:
     """Check the corpus together with the article files ``files`` (each ``.yaml`` with its ``.txt`` beside it).
 
     Every problem is collected: an item that fails is left out and the rest is still built and validated against
     the shapes, so the curator sees everything in one run. Drafted items are listed apart from the errors.
     """
-    from .assemble import assemble
-    from .build import Sources
+    from .assemble import assemble  # not at the top: assemble imports this module
     from .validate import validate_dataset
 
-    sources = sources or Sources()
     yamls = [f.with_suffix(".yaml") if f.suffix == ".txt" else f for f in files]
     result = Check()
     try:
-        assembly = assemble(sources.articles_dir, sources.entities_file, sources.ontology_file, extra_articles=yamls)
+        assembly = assemble(read_sources(sources, yamls))
     except AnnotationErrors as exc:
         result.drafts = [where(e.file, e.line) for e in exc.errors if isinstance(e, DraftError)]
         result.errors = [str(e) for e in exc.errors if not isinstance(e, DraftError)]

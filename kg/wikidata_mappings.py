@@ -9,19 +9,18 @@ allows), classes only from the items kg/wikidata/qids.tsv lists as verified clas
 
 from __future__ import annotations
 
-import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 from . import paths
 from .namespaces import GRAPH, MKG, ONTOLOGY_GRAPH, RES, WD
+from .sources import Inputs, MappingRow, WikidataItem
 
 MAPPINGS_GRAPH = GRAPH["wikidata-mappings"]
-MAPPINGS_FILE = "mappings.tsv"
 PROPERTIES_FILE = "properties.tsv"
 QIDS_FILE = "qids.tsv"
 RELATIONS = {"exactMatch": SKOS.exactMatch, "closeMatch": SKOS.closeMatch, "broadMatch": SKOS.broadMatch,
@@ -40,31 +39,9 @@ class Mapping:
     line: int
 
 
-def _rows(path: Path) -> list[tuple[int, list[str]]]:
-    """The non-comment rows of a TSV file after its header, with their line numbers."""
-    out = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        header_seen = False
-        for lineno, row in enumerate(csv.reader(fh, delimiter="\t"), start=1):
-            if not row or not row[0].strip() or row[0].startswith("#"):
-                continue
-            if not header_seen:
-                header_seen = True
-                continue
-            out.append((lineno, row))
-    return out
-
-
-def allowed_properties(wikidata_dir: Path = paths.WIKIDATA_DIR) -> dict[str, str]:
-    """pid -> label of the Wikidata properties the project may use."""
-    return {row[0].strip(): row[1].strip() for _, row in _rows(wikidata_dir / PROPERTIES_FILE)}
-
-
-def verified_classes(wikidata_dir: Path = paths.WIKIDATA_DIR) -> dict[str, str]:
+def verified_classes(items: Iterable[WikidataItem]) -> dict[str, str]:
     """qid -> label of the verified Wikidata items that are classes (qids.tsv: 'what it is' = class)."""
-    with (wikidata_dir / QIDS_FILE).open(encoding="utf-8") as fh:
-        rows = csv.DictReader(fh, delimiter="\t")
-        return {r["qid"]: r["label"] for r in rows if r["status"] == "verified" and r["what it is"].strip() == "class"}
+    return {i.qid: i.label for i in items if i.status == "verified" and i.kind == "class"}
 
 
 def ontology_terms(ontology: Graph) -> tuple[set[str], set[str]]:
@@ -76,16 +53,21 @@ def ontology_terms(ontology: Graph) -> tuple[set[str], set[str]]:
     return local(OWL.Class), local(OWL.ObjectProperty) | local(OWL.DatatypeProperty)
 
 
-def load_mappings(ontology: Graph, wikidata_dir: Path = paths.WIKIDATA_DIR) -> tuple[list[Mapping], list[str]]:
-    """The mappings of ``wikidata_dir``/mappings.tsv and what is wrong with them ("file:line: ...")."""
-    path = wikidata_dir / MAPPINGS_FILE
-    where = paths.shown(path)
-    pids, qids = allowed_properties(wikidata_dir), verified_classes(wikidata_dir)
+def load_mappings(
+    ontology: Graph, rows: Iterable[MappingRow], pids: dict[str, str], items: Iterable[WikidataItem]
+) -> tuple[list[Mapping], list[str]]:
+    """The mapping rows that hold, and what is wrong with the others ("file:line: ...").
+
+    Args:
+        pids: the allowed Wikidata properties (properties.tsv), pid -> label.
+        items: the Wikidata items of qids.tsv; only verified classes may be targets.
+    """
+    qids = verified_classes(items)
     classes, properties = ontology_terms(ontology)
     mappings: list[Mapping] = []
     errors: list[str] = []
-    for lineno, row in _rows(path):
-        term, relation, target, note = ([*(c.strip() for c in row), "", "", ""])[:4]
+    for row in rows:
+        term, relation, target, note, lineno = row.term, row.relation, row.target, row.note, row.line
         m = Mapping(term, relation, target, note, lineno)
         problem = None
         if relation == "none":
@@ -108,7 +90,7 @@ def load_mappings(ontology: Graph, wikidata_dir: Path = paths.WIKIDATA_DIR) -> t
         else:
             problem = f"mkg:{term} is neither a class nor a property of the ontology"
         if problem:
-            errors.append(f"{where}:{lineno}: {problem}")
+            errors.append(f"{paths.shown(row.file)}:{lineno}: {problem}")
         else:
             mappings.append(m)
     return mappings, errors
@@ -124,11 +106,13 @@ def mapping_graph(mappings: list[Mapping]) -> Graph:
     return g
 
 
-def add_wikidata_mappings(ds: Dataset, wikidata_dir: Path = paths.WIKIDATA_DIR) -> list[str]:
+def add_wikidata_mappings(ds: Dataset, inputs: Inputs) -> list[str]:
     """Add the mapping graph to ``ds`` (checked against the ontology graph in it); return the errors, adding nothing."""
-    if not (wikidata_dir / MAPPINGS_FILE).exists():
+    if not inputs.mappings:  # no mappings file: no mapping graph
         return []
-    mappings, errors = load_mappings(ds.graph(ONTOLOGY_GRAPH), wikidata_dir)
+    mappings, errors = load_mappings(
+        ds.graph(ONTOLOGY_GRAPH), inputs.mappings, inputs.wikidata_properties, inputs.wikidata_items
+    )
     if errors:
         return errors
     target = ds.graph(MAPPINGS_GRAPH)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from minusma_kg.kg.assemble import assemble
-from minusma_kg.kg.build import Sources, build
+from minusma_kg.kg.build import build
+from minusma_kg.kg.sources import Sources, read_sources
 
 from minusma_kg.errors import AnnotationErrors
 
@@ -24,7 +25,7 @@ def _edit(path: Path, old: str, new: str) -> int:
 
 def _errors(kg: Path) -> list[str]:
     with pytest.raises(AnnotationErrors) as info:
-        assemble(kg / "articles", kg / "entities.yaml")
+        assemble(read_sources(Sources.in_directory(kg)))
     return [str(e) for e in info.value.errors]
 
 
@@ -69,7 +70,7 @@ def test_a_yaml_syntax_error_names_its_line(workspace: Path):
     yaml = workspace / "articles" / f"{ARTICLE}.yaml"
     _edit(yaml, "  publisher: defence-redefined", "  publisher: [defence-redefined")
     with pytest.raises(Exception, match=rf"{yaml.name}:\d+: YAML syntax"):
-        assemble(workspace / "articles", workspace / "entities.yaml")
+        assemble(read_sources(Sources.in_directory(workspace)))
 
 
 def test_a_link_to_an_unverified_qid_is_refused(workspace: Path):
@@ -86,7 +87,7 @@ def test_a_failed_build_leaves_the_last_good_output_untouched(workspace: Path, t
     # a previous build's marker
     (out / "build-info.json").write_text('{"generator": "minusma-kg", "format_version": 1}')
     _edit(workspace / "articles" / f"{ARTICLE}.yaml", "draftedBy: france", "draftedBy: frnace")
-    result = build(out, Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml"))
+    result = build(out, Sources.in_directory(workspace))
     assert not result.ok and any("frnace" in e for e in result.errors)
     assert (out / "minusma-kg.nq").read_text() == "last good output\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", "kg"])  # no staging left behind
@@ -106,7 +107,7 @@ def test_a_shape_violation_fails_the_build_naming_node_label_message_and_file(wo
     )
     yaml.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    result = build(out, Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml"))
+    result = build(out, Sources.in_directory(workspace))
     assert not result.ok and not out.exists()
     (line,) = [e for e in result.errors if "withdrawal-mystery" in e]
     assert "(A withdrawal nobody made)" in line and "exactly one withdrawing party" in line
@@ -117,7 +118,7 @@ def test_a_shape_violation_fails_the_build_naming_node_label_message_and_file(wo
 def test_a_build_is_current_until_a_source_changes(workspace: Path, tmp_path: Path):
     from minusma_kg.kg.build import is_current
 
-    sources = Sources(articles_dir=workspace / "articles", entities_file=workspace / "entities.yaml")
+    sources = Sources.in_directory(workspace)
     out = tmp_path / "out"
     assert not is_current(out, sources)
     assert build(out, sources).ok

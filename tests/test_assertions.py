@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from minusma_kg.kg.assemble import Vocabulary, _literal, article_iri, load_ontology, short_id
+from minusma_kg.kg.assemble import Vocabulary, _literal, article_iri, short_id
 from minusma_kg.kg.extract import normalise
 from minusma_kg.kg.namespaces import MKG, RES, article_graph, sparql_prologue
 from minusma_kg.kg.queries import find_saved_query
+from minusma_kg.kg.sources import load_ontology
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF
 

@@ -11,6 +11,7 @@ from minusma_kg.kg.assemble import assemble
 from minusma_kg.kg.coordinates import COLUMNS, COORDINATES_FILE, read_coordinates
 from minusma_kg.kg.namespaces import COORDINATES_GRAPH, ENTITIES_GRAPH, GEO, MKG, RES
 from minusma_kg.kg.sourced_tsv import CONFIDENCES
+from minusma_kg.kg.sources import Sources, read_sources
 from rdflib import DCTERMS, PROV, RDF, URIRef
 
 from minusma_kg.errors import AnnotationErrors
@@ -77,7 +78,7 @@ def test_the_build_refuses_coordinates_of_an_undeclared_place(workspace):
         fh.write("atlantis\t0.00\t0.00\thttps://example.org/a\tmed-high\tnot a place of the graph\n")
     line = len(path.read_text(encoding="utf-8").splitlines())
     with pytest.raises(AnnotationErrors) as caught:
-        assemble(workspace / "articles", workspace / "entities.yaml")
+        assemble(read_sources(Sources.in_directory(workspace)))
     assert [str(e) for e in caught.value.errors] == [f"{path}:{line}: 'atlantis' is not a declared entity"]
 
 

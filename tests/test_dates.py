@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from minusma_kg.kg import dates
-from minusma_kg.kg.build import Sources, check
+from minusma_kg.kg.build import check
 from minusma_kg.kg.dates import resolve
 from minusma_kg.kg.namespaces import MKG, article_graph
+from minusma_kg.kg.sources import Sources
 from rdflib import Literal
 
 from minusma_kg.errors import DateError, DateNotUnderstoodError
@@ -317,7 +318,7 @@ def test_an_expression_not_understood_is_a_warning_and_an_unresolved_claim(works
         "The last convoy leaves Gao some time soon, officials said.",
         "  - {about: minusma-withdrawal, evidence: The last convoy leaves Gao some time soon, when: some time soon}",
     )
-    assembly, report, errors = check(Sources(workspace / "articles", workspace / "entities.yaml"))
+    assembly, report, errors = check(Sources.in_directory(workspace))
     assert errors == [] and assembly is not None and report is not None
     warnings = [w for w in assembly.warnings if "date expression" in w]
     expected = f"{yaml.as_posix()}:{line}: date expression 'some time soon' was not understood; kept unresolved"
@@ -335,7 +336,7 @@ def test_today_anchored_to_the_day_of_the_statement_in_the_build(workspace: Path
         "  - {about: minusma-withdrawal, evidence: the mission ends its operations today,"
         " begins: {text: today, anchor: {text: on Friday}}}",
     )
-    assembly, _, errors = check(Sources(workspace / "articles", workspace / "entities.yaml"))
+    assembly, _, errors = check(Sources.in_directory(workspace))
     from rdflib.namespace import XSD  # imported here: pytest's collection trips over the closed namespace
 
     assert errors == [] and assembly is not None

@@ -92,6 +92,7 @@ def test_ids_of_new_entities_are_unique_and_well_formed():
 def test_a_draft_with_its_marks_removed_builds_with_the_corpus(tmp_path: Path):
     """Evidence, dates, properties, literal types and ids all pass the assembler's checks."""
     from minusma_kg.kg.assemble import assemble
+    from minusma_kg.kg.sources import Sources, read_sources
 
     articles = tmp_path / "articles"
     shutil.copytree(paths.ARTICLES_DIR, articles)
@@ -99,7 +100,7 @@ def test_a_draft_with_its_marks_removed_builds_with_the_corpus(tmp_path: Path):
         draft = draft_article(text, articles_dir=articles)
         (articles / f"90{i}_draft.txt").write_text(text, encoding="utf-8")
         (articles / f"90{i}_draft.yaml").write_text(strip_review_marks(render(draft)), encoding="utf-8")
-    assembly = assemble(articles_dir=articles)
+    assembly = assemble(read_sources(Sources(articles_dir=articles)))
     assert len(list(assembly.dataset.graphs())) > 5
 
 

@@ -13,7 +13,8 @@ from minusma_kg.kg import paths
 from minusma_kg.kg.exports import _claim_time, load, mixnmatch, openrefine, qs_time, quickstatements
 from minusma_kg.kg.names import read_all_names
 from minusma_kg.kg.namespaces import LINKS_GRAPH, MKG, RES, SDO, TIME
-from minusma_kg.kg.wikidata_mappings import MAPPINGS_GRAPH, allowed_properties, verified_classes
+from minusma_kg.kg.sources import Sources, read_wikidata_items, read_wikidata_properties
+from minusma_kg.kg.wikidata_mappings import MAPPINGS_GRAPH, verified_classes
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS, XSD
 
@@ -80,7 +81,7 @@ def parse_line(line: str) -> tuple[str, str, str, list[tuple[str, str]], dict[st
 
 
 def test_every_line_parses_with_linked_items_and_allowed_properties(qs: list[str], linked: dict) -> None:
-    allowed = set(allowed_properties())
+    allowed = set(read_wikidata_properties(Sources().properties_file)[0])
     assert len(qs) >= 5
     assert len(set(qs)) == len(qs)
     for line in qs:
@@ -183,7 +184,7 @@ def test_mixnmatch_catalogue(ds: Dataset, linked: dict) -> None:
     assert lines[0] == "id\tname\tdescription\turl\ttype"
     ids = []
     linked_entities = set(linked.values())
-    classes = set(verified_classes())
+    classes = set(verified_classes(read_wikidata_items(Sources().qids_file)[0]))
     for line in lines[1:]:
         cells = line.split("\t")
         assert len(cells) == 5, line

@@ -18,7 +18,7 @@ import pytest
 from minusma_kg.kg import paths
 from minusma_kg.kg.annotations import Article, read_article
 from minusma_kg.kg.assemble import article_iri, short_id
-from minusma_kg.kg.build import BuildResult, Sources, build
+from minusma_kg.kg.build import BuildResult, build
 from minusma_kg.kg.extract import find_mentions, normalise
 from minusma_kg.kg.namespaces import (
     ENTITIES_GRAPH,
@@ -32,6 +32,7 @@ from minusma_kg.kg.namespaces import (
     article_graph,
 )
 from minusma_kg.kg.queries import SavedQuery, load_saved_queries
+from minusma_kg.kg.sources import Sources
 from minusma_kg.server.engine import QueryJob, execute, load_store
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF

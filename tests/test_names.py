@@ -14,6 +14,7 @@ from minusma_kg.kg.annotations import EntityDecl
 from minusma_kg.kg.assemble import assemble
 from minusma_kg.kg.names import COLUMNS, NameDecl, read_all_names, read_names
 from minusma_kg.kg.namespaces import ENTITIES_GRAPH, GRAPH, MKG, RES, names_graph
+from minusma_kg.kg.sources import Sources, read_sources
 from rdflib import Dataset, Literal
 from rdflib.namespace import DCTERMS, PROV, RDFS
 
@@ -86,7 +87,7 @@ def test_a_name_for_an_undeclared_entity_fails_the_build_with_file_and_line(work
         fh.write(f"no-such-entity\tlabel\tPersonne\t{TWO}\thigh\t\n")
     line = len(names.read_text(encoding="utf-8").splitlines())
     with pytest.raises(AnnotationErrors) as exc:
-        assemble(workspace / "articles", workspace / "entities.yaml")
+        assemble(read_sources(Sources.in_directory(workspace)))
     assert f"{names}:{line}: 'no-such-entity' is not a declared entity" in str(exc.value)
 
 
@@ -175,7 +176,7 @@ def test_search_finds_the_mission_by_its_french_name(client, names: list[NameDec
 def test_workspace_copy_keeps_names(workspace: Path) -> None:
     assert sorted(p.name for p in (workspace / "names").iterdir()) == sorted(p.name for p in paths.NAMES_DIR.iterdir())
     shutil.rmtree(workspace / "names")  # the directory is optional: a corpus without it still builds, unnamed
-    ds = assemble(workspace / "articles", workspace / "entities.yaml").dataset
+    ds = assemble(read_sources(Sources.in_directory(workspace))).dataset
     assert len(ds.graph(ENTITIES_GRAPH)) > 0
     assert not [g.identifier for g in ds.graphs() if str(g.identifier).startswith(str(names_graph(""))) and len(g)]
 
@@ -187,7 +188,7 @@ def test_an_article_in_another_language_tags_its_title_and_its_entities_names_wi
     text = yaml_file.read_text(encoding="utf-8")
     assert "  language: en\n" in text, "the article states its language"
     yaml_file.write_text(text.replace("  language: en\n", "  language: fr\n", 1), encoding="utf-8")
-    ds = assemble(workspace / "articles", workspace / "entities.yaml").dataset
+    ds = assemble(read_sources(Sources.in_directory(workspace))).dataset
     article = next(s for s, *_ in ds.quads((None, MKG.sourceFile, Literal(f"kg/articles/{yaml_file.stem}.txt"), None)))
     assert {o.language for _, _, o, _ in ds.quads((article, RDFS.label, None, None))} == {"fr"}
     declared = _declared_ids(yaml_file)

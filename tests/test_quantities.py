@@ -14,6 +14,7 @@ from minusma_kg.kg.extract import normalise
 from minusma_kg.kg.namespaces import MKG, RES, SDO, article_graph, sparql_prologue
 from minusma_kg.kg.quantities import COUNTS, HEDGED, quantities, says_number
 from minusma_kg.kg.queries import find_saved_query
+from minusma_kg.kg.sources import Sources, read_sources
 from rdflib import Literal
 from rdflib.namespace import PROV, RDF, XSD
 
@@ -150,7 +151,7 @@ def _wagner_yaml(workspace: Path) -> Path:
 def test_the_older_annotation_without_a_quantity_key_still_builds_with_its_qualifier(workspace):
     path = _wagner_yaml(workspace)
     _edit(path, "    quantity: {text: 'about 1,000', unit: fighters}\n", "")
-    ds = assemble(workspace / "articles", workspace / "entities.yaml").dataset
+    ds = assemble(read_sources(Sources.in_directory(workspace))).dataset
     ds.default_union = True
     (q,) = ds.objects(RES["wagner-group"], MKG.hasCount)
     assert ds.value(q, SDO.value) == Literal(1000, datatype=XSD.integer)
@@ -174,7 +175,7 @@ def test_a_quantity_that_contradicts_its_fact_is_refused_with_its_line(workspace
     _edit(path, old, new)
     line = 1 + path.read_text(encoding="utf-8").split(new)[0].count("\n")
     with pytest.raises(AnnotationErrors) as exc:
-        assemble(workspace / "articles", workspace / "entities.yaml")
+        assemble(read_sources(Sources.in_directory(workspace)))
     assert any(message in str(e) and e.line == line and e.file.endswith(path.name) for e in exc.value.errors), [
         str(e) for e in exc.value.errors
     ]
@@ -184,7 +185,7 @@ def test_approximate_without_a_number_is_refused(workspace):
     path = _wagner_yaml(workspace)
     _edit(path, "set: {personnelCount: 1000, approximate: true}", "set: {approximate: true}")
     with pytest.raises(AnnotationErrors) as exc:
-        assemble(workspace / "articles", workspace / "entities.yaml")
+        assemble(read_sources(Sources.in_directory(workspace)))
     assert any("the fact sets no count" in str(e) for e in exc.value.errors)
 
 

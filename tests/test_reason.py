@@ -94,9 +94,9 @@ def test_an_inconsistency_is_reported_not_published(tmp_path):
     The compiled engine finds it itself (no fallback to owlrl), names the offending node, and says what owlrl says.
     """
     from minusma_kg.kg import rules
-    from minusma_kg.kg.assemble import load_ontology
     from minusma_kg.kg.namespaces import MKG
     from minusma_kg.kg.reason import infer, infer_owlrl
+    from minusma_kg.kg.sources import load_ontology
     from rdflib import Graph
 
     g = Graph()

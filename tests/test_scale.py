@@ -16,9 +16,10 @@ import pytest
 import yaml
 from minusma_kg.kg.annotations import read_articles, read_entities
 from minusma_kg.kg.assemble import article_iri, short_id
-from minusma_kg.kg.build import Sources, check
+from minusma_kg.kg.build import check
 from minusma_kg.kg.draft import next_number
 from minusma_kg.kg.namespaces import GRAPH, MKG, RES, article_graph
+from minusma_kg.kg.sources import Sources
 from minusma_kg.kg.stats import compute
 from rdflib import Literal
 
@@ -64,7 +65,7 @@ def test_articles_numbered_1000_and_10000_build_and_validate(workspace: Path) ->
     second = next(n for n in numbers if n != first)
     stems = {"1000": _renumber(articles, first, "1000"), "10000": _renumber(articles, second, "10000")}
 
-    assembly, report, errors = check(Sources(articles_dir=articles, entities_file=workspace / "entities.yaml"))
+    assembly, report, errors = check(Sources.in_directory(workspace))
     assert not errors, "\n".join(errors)
     assert assembly is not None and report is not None
     assert report.conforms, "\n".join(str(v) for v in report.violations)

@@ -12,10 +12,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from minusma_kg.kg import paths
 from minusma_kg.kg.annotations import SCHEMA_FILE, _parse, _plain, load_article, read_article, read_entities, schema
-from minusma_kg.kg.assemble import assemble, load_ontology
-from minusma_kg.kg.build import Sources, build
+from minusma_kg.kg.assemble import assemble
+from minusma_kg.kg.build import build
 from minusma_kg.kg.lint import check_files, near_duplicates
 from minusma_kg.kg.namespaces import MKG
+from minusma_kg.kg.sources import Sources, load_ontology, read_sources
 
 from minusma_kg.cli import main
 from minusma_kg.errors import DRAFT_MESSAGE, AnnotationErrors
@@ -84,7 +85,7 @@ def _line(text: str, needle: str, nth: int = 1) -> int:
 
 
 def _sources(kg: Path) -> Sources:
-    return Sources(articles_dir=kg / "articles", entities_file=kg / "entities.yaml")
+    return Sources.in_directory(kg)
 
 
 # --- The schema and the real files ------------------------------------------------------------------------------------
@@ -396,7 +397,7 @@ def test_a_near_duplicate_fact_is_a_warning_naming_both_places(workspace: Path, 
         + DUPLICATE
     )
     path = _article(tmp_path / "new", text)
-    assembly = assemble(workspace / "articles", workspace / "entities.yaml", extra_articles=[path])
+    assembly = assemble(read_sources(_sources(workspace), [path]))
     first, second = _line(text, "- about: test-kontao-heads-high"), _line(text, "- about: test-kontao-leaving")
     (warning,) = assembly.warnings
     assert warning.startswith(f"{path}:{second}: near-duplicate of the fact at {path}:{first}: ")
@@ -418,5 +419,5 @@ def test_two_speakers_in_one_sentence_are_not_near_duplicates(tmp_path: Path):
 
 
 def test_the_corpus_has_no_near_duplicates(workspace: Path):
-    warnings = assemble(workspace / "articles", workspace / "entities.yaml").warnings
+    warnings = assemble(read_sources(_sources(workspace))).warnings
     assert [w for w in warnings if "near-duplicate" in w] == []

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from minusma_kg.kg import paths
 from minusma_kg.kg.namespaces import MKG, ONTOLOGY_GRAPH
+from minusma_kg.kg.sources import (
+    Inputs,
+    Sources,
+    read_mappings,
+    read_sources,
+    read_wikidata_items,
+    read_wikidata_properties,
+)
 from minusma_kg.kg.wikidata_mappings import (
     MAPPINGS_GRAPH,
     RELATIONS,
     add_wikidata_mappings,
-    allowed_properties,
     load_mappings,
     ontology_terms,
     verified_classes,
@@ -32,15 +40,29 @@ def ontology() -> Graph:
     return Graph().parse(paths.ONTOLOGY)
 
 
+def allowed_properties() -> dict[str, str]:
+    return read_wikidata_properties(Sources().properties_file)[0]
+
+
+def mappable_classes() -> dict[str, str]:
+    return verified_classes(read_wikidata_items(Sources().qids_file)[0])
+
+
+def mappings_of(ontology: Graph) -> tuple[list, list[str]]:
+    sources = Sources()
+    rows, items = read_mappings(sources.mappings_file)[0], read_wikidata_items(sources.qids_file)[0]
+    return load_mappings(ontology, rows, allowed_properties(), items)
+
+
 def test_the_mapping_file_is_valid(ontology: Graph) -> None:
-    mappings, errors = load_mappings(ontology)
+    mappings, errors = mappings_of(ontology)
     assert errors == []
     assert sum(m.relation != "none" for m in mappings) >= 30
 
 
 def test_every_class_and_property_has_a_row(ontology: Graph) -> None:
     classes, properties = ontology_terms(ontology)
-    mappings, _ = load_mappings(ontology)
+    mappings, _ = mappings_of(ontology)
     listed = {m.term for m in mappings}
     missing = sorted((classes | properties) - listed)
     assert not missing, f"add a row to kg/wikidata/mappings.tsv ('none' and why, if no counterpart) for: {missing}"
@@ -54,13 +76,13 @@ def test_the_allowed_properties_are_the_shared_list() -> None:
 
 
 def test_class_targets_are_verified_classes() -> None:
-    assert set(verified_classes()) == {"Q45382", "Q877358", "Q3199915", "Q5707594", "Q5"}
+    assert set(mappable_classes()) == {"Q45382", "Q877358", "Q3199915", "Q5707594", "Q5"}
 
 
 def test_the_published_graph(built, dataset: Dataset, ontology: Graph) -> None:
     g = dataset.graph(MAPPINGS_GRAPH)
     classes, properties = ontology_terms(ontology)
-    pids, qids = allowed_properties(), verified_classes()
+    pids, qids = allowed_properties(), mappable_classes()
     relations = set(RELATIONS.values())
     mapped = 0
     for s, p, o in g:
@@ -96,6 +118,11 @@ def test_the_mapping_graph_is_not_reasoned_over(dataset: Dataset) -> None:
     assert not any(str(o).startswith("http://www.wikidata.org/entity/P") for o in inferred.objects())
 
 
+@pytest.fixture(scope="module")
+def inputs() -> Inputs:
+    return read_sources()
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [
@@ -109,7 +136,9 @@ def test_the_mapping_graph_is_not_reasoned_over(dataset: Dataset) -> None:
         ("quote\tnone\tP1683\tno\n", "names no target"),
     ],
 )
-def test_bad_rows_are_refused_with_file_and_line(tmp_path: Path, ontology: Graph, row: str, message: str) -> None:
+def test_bad_rows_are_refused_with_file_and_line(
+    tmp_path: Path, ontology: Graph, inputs: Inputs, row: str, message: str
+) -> None:
     wikidata = tmp_path / "wikidata"
     shutil.copytree(paths.WIKIDATA_DIR, wikidata)
     mappings = wikidata / "mappings.tsv"
@@ -118,6 +147,6 @@ def test_bad_rows_are_refused_with_file_and_line(tmp_path: Path, ontology: Graph
     ds = Dataset()
     for t in ontology:
         ds.graph(ONTOLOGY_GRAPH).add(t)
-    errors = add_wikidata_mappings(ds, wikidata)
+    errors = add_wikidata_mappings(ds, replace(inputs, mappings=read_mappings(mappings)[0]))
     assert len(errors) == 1 and f"mappings.tsv:{lines}: " in errors[0] and message in errors[0]
     assert len(ds.graph(MAPPINGS_GRAPH)) == 0  # nothing added
