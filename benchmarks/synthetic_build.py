@@ -47,7 +47,7 @@ from pathlib import Path
 import yaml
 from minusma_kg.kg import paths
 from minusma_kg.kg.dataset_dir import open_build
-from minusma_kg.kg.layout import NQUADS, ONTOLOGY_HTML, REPORT, STORE, TRIG, TURTLE, VOID_FILE
+from minusma_kg.kg.layout import NQUADS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, REPORT, STORE, TRIG, TURTLE, VOID_FILE
 from minusma_kg.kg.namespaces import CURATION_GRAPH, ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, RES
 from minusma_kg.kg.publish import publish_atomically, write_info
 from minusma_kg.kg.store import write_store
@@ -63,7 +63,7 @@ log = logging.getLogger(__name__)
 #: The copying scheme's version, in build-info.json: a dataset made by another version is made again, not reused.
 SCHEME = 1
 #: Published files taken from the source as they are (see the module's docstring).
-COPIED = (TRIG, TURTLE, VOID_FILE, ONTOLOGY_HTML, REPORT)
+COPIED = (TRIG, TURTLE, VOID_FILE, ONTOLOGY_HTML, ONTOLOGY_TURTLE, REPORT)
 #: Graphs, besides the article graphs, whose quads about a copied article or entity are copied too.
 DERIVED_GRAPHS = frozenset({str(ENTITIES_GRAPH), str(CURATION_GRAPH), str(INFERRED_GRAPH)})
 ARTICLE_GRAPH = str(GRAPH["article/"])

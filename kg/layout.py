@@ -14,9 +14,11 @@ REPORT = "validation-report.ttl"
 INFO = "build-info.json"
 VOID_FILE = "void.ttl"
 ONTOLOGY_HTML = "ontology.html"
+#: The ontology's Turtle as the build read it: /ontology serves it beside the HTML made from the same file.
+ONTOLOGY_TURTLE = "ontology.ttl"
 #: The read-only pyoxigraph store (a directory of RocksDB files), with the union as its default graph.
 STORE = "minusma-kg.oxigraph"
 #: Every file a build publishes; a legacy build (no GENERATOR key) may be replaced only if it holds nothing else.
-PUBLISHED = frozenset({TRIG, NQUADS, TURTLE, REPORT, INFO, VOID_FILE, ONTOLOGY_HTML})
+PUBLISHED = frozenset({TRIG, NQUADS, TURTLE, REPORT, INFO, VOID_FILE, ONTOLOGY_HTML, ONTOLOGY_TURTLE})
 #: The dumps offered for download (also gzip-compressed, at the same name plus ".gz"), with their media types.
 DUMPS = {TRIG: "application/trig", NQUADS: "application/n-quads", TURTLE: "text/turtle"}

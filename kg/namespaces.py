@@ -66,7 +66,7 @@ PREFIXES: dict[str, str] = {
 A = RDF.type
 
 
-def article_graph(article_id: str) -> GRAPH:
+def article_graph(article_id: str) -> URIRef:
     """The named graph that holds what one article says."""
     return GRAPH[f"article/{article_id}"]
 
@@ -84,7 +84,8 @@ def bind_prefixes(g: Graph) -> Graph:
 
 
 #: A local name that reads as a prefixed name (``mkg:Coup``); resource names (``res:...``) are shortened whatever
-#: they hold, since the project mints them. ``server/static/app.js``'s ``shortIri`` applies the same rule in the page.
+#: they hold, since the project mints them. ``server/static/app.js``'s ``shortIri`` applies the same rule in the page
+#: (tests/test_browser.py compares the two).
 _LOCAL_NAME = re.compile(r"[\w.-]+")
 
 
@@ -101,6 +102,12 @@ def shorten(iri: str, prefixes: Iterable[str] | None = None) -> str:
     return iri
 
 
-def sparql_prologue() -> str:
-    """PREFIX lines for every announced prefix, for queries written in code."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+def sparql_prologue(*names: str) -> str:
+    """PREFIX lines for queries written in code, so no namespace is spelled twice: the named prefixes, or every
+    announced one when none is named.
+
+    >>> print(sparql_prologue("mkg", "rdfs"), end="")
+    PREFIX mkg: <https://w3id.org/minusma-kg/ontology#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    """
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in names or PREFIXES)

@@ -8,12 +8,12 @@ import itertools
 import json
 import logging
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, Node, URIRef
@@ -80,7 +80,12 @@ def _to_oxigraph(ds: Dataset) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox
         return found
 
     for graph in ds.graphs():
-        name = ox.DefaultGraph() if graph.identifier == DATASET_DEFAULT_GRAPH_ID else term(graph.identifier)
+        ident = graph.identifier
+        name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+        if ident == DATASET_DEFAULT_GRAPH_ID:
+            name = ox.DefaultGraph()
+        else:
+            name = ox.NamedNode(str(ident)) if isinstance(ident, URIRef) else ox.BlankNode(str(ident))
         yield name, (ox.Quad(term(s), term(p), term(o), name) for s, p, o in graph)  # type: ignore[arg-type]
 
 
@@ -98,7 +103,7 @@ def dump(ds: Dataset) -> Dump:
     graphs: dict[str, list[bytes]] = {}
     triples: set[bytes] = set()
     for name, quads in _to_oxigraph(ds):
-        lines = sorted(set(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines()))
+        lines = sorted(set((ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"").splitlines()))
         if not lines:
             continue
         # a line is "S P O G ." (" ." alone in the default graph), and every line of this graph ends alike
@@ -108,8 +113,10 @@ def dump(ds: Dataset) -> Dump:
     nquads = _lines(sorted(line for lines in graphs.values() for line in lines))
     union = b"".join(t + b" .\n" for t in sorted(triples))
     in_order = (ox.parse(_lines(graphs[g]), format=ox.RdfFormat.N_QUADS) for g in sorted(graphs))
-    trig = ox.serialize(itertools.chain.from_iterable(in_order), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    turtle = ox.serialize(ox.parse(union, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    # ox.serialize returns the bytes when given no output file (typed as maybe None for the other case)
+    trig = ox.serialize(itertools.chain.from_iterable(in_order), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
+    union_triples = ox.parse(union, format=ox.RdfFormat.N_TRIPLES)
+    turtle = ox.serialize(union_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
     return Dump(nquads, trig, union, turtle)
 
 
@@ -123,7 +130,7 @@ def write_dataset(data: Dump | Dataset, directory: Path) -> None:
     write_store(directory / NQUADS, directory / STORE, data.union)
 
 
-def _read_info(directory: Path) -> dict | None:
+def _read_info(directory: Path) -> dict[str, Any] | None:
     try:
         info = json.loads((directory / INFO).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -238,19 +245,9 @@ def publish_atomically(out: Path, write: Callable[[Path], None]) -> None:
     log.info("published %s", out)
 
 
-def write_info(directory: Path, info: dict) -> None:
+def write_info(directory: Path, info: dict[str, Any]) -> None:
     """build-info.json, with the store's files and sizes when there is a store (a worker checks them first)."""
     if (directory / STORE).is_dir():  # the store was loaded from this build's N-Quads: it carries their digest
         info = {**info, "store": {"files": manifest(directory / STORE), "dataset_sha256": info.get("dataset_sha256")}}
     (directory / INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
-
-def ontology_html(ontology: Path) -> str:
-    """Human-readable documentation of the ontology (pyLODE): one self-contained page, an anchor per term."""
-    from pylode import OntPub
-
-    html = OntPub(str(ontology)).make_html()
-    # accessibility (axe-core, WCAG AA): the page's language, a main landmark, and pyLODE's grey byline at 4.5:1
-    html = html.replace("<html>", '<html lang="en">', 1)
-    html = html.replace('<div id="content">', '<div id="content" role="main">', 1)
-    return re.sub(r"(#pylode \{[^}]*?color:\s*)grey;", r"\g<1>#595959;", html, count=1)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from owlrl.Namespaces import ERRNS
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..errors import UnsupportedRuleError
@@ -21,12 +21,12 @@ _VOCABULARY = (str(RDF), str(RDFS), str(OWL), str(XSD))
 _NOISE_OBJECTS = {RDFS.Resource, OWL.Thing, OWL.NamedIndividual, RDFS.Class, OWL.Class, RDF.Property}
 
 
-def useful(t: tuple, asserted: Graph) -> bool:
+def useful(t: Triple, asserted: Graph) -> bool:
     """Whether an inferred triple is new and says something about the data (not the vocabulary)."""
     return t not in asserted and about_the_data(t)
 
 
-def about_the_data(t: tuple) -> bool:
+def about_the_data(t: Triple) -> bool:
     """Whether a triple says something about the data (a res: node), not about the vocabulary or a literal."""
     s, p, o = t
     if not (isinstance(s, URIRef) and s.startswith(_RES)):
@@ -37,7 +37,7 @@ def about_the_data(t: tuple) -> bool:
         return False  # blank nodes are the ontology's own structure (lists), not data
     if p == _TYPE and o in _NOISE_OBJECTS:
         return False
-    return not (isinstance(o, URIRef) and p == _TYPE and o.startswith(_VOCABULARY))
+    return not (isinstance(o, URIRef) and p == _TYPE and str.startswith(o, _VOCABULARY))  # rdflib's takes no tuple
 
 
 #: Looked up once: an rdflib namespace attribute costs a function call, and this runs once per inferred triple.
@@ -81,19 +81,6 @@ def infer_triples(source: Callable[[], Iterable[Triple]], into: Graph | None = N
     errors += [f"{s} is inferred to be owl:Nothing" for s in closure.nothing]
     log.info("OWL 2 RL (compiled rules): %d triples inferred and kept", len(inferred))
     return Inference(inferred, errors)
-
-
-def union_triples(ds: Dataset, exclude: Collection[URIRef]) -> Iterator[Triple]:
-    """Each triple of ``ds`` once, but those only in the ``exclude`` graphs, read in place: copying the union
-    into a graph of its own costs more than reasoning over it."""
-    store = ds.store
-    skip = set()
-    for graph in ds.graphs():
-        if graph.identifier in exclude:
-            skip.update(t for t in graph if all(getattr(g, "identifier", g) in exclude for g in store.contexts(t)))
-    for t, _ in store.triples((None, None, None), None):  # no context: the union, each triple once
-        if t not in skip:
-            yield t
 
 
 def infer_owlrl(asserted: Graph) -> Inference:

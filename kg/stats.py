@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Dataset, URIRef
 
-from .namespaces import ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, A
+from .namespaces import ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, A, shorten
 
 #: The named graphs of the articles start so.
 ARTICLE_GRAPHS = str(GRAPH["article/"])
@@ -22,7 +22,7 @@ class Stats:
     inferred_triples: int = 0
     total_quads: int = 0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "triples_per_graph": self.triples_per_graph,
             "instances_per_class": self.instances_per_class,
@@ -53,11 +53,11 @@ def compute(ds: Dataset) -> Stats:
         article_graphs = article_graphs or str(g.identifier).startswith(ARTICLE_GRAPHS)
     classes: Counter[str] = Counter()
     for _s, o in ds.graph(ENTITIES_GRAPH).subject_objects(A):
-        if isinstance(o, URIRef) and str(o).startswith(str(MKG)):
-            classes["mkg:" + str(o)[len(str(MKG)) :]] += 1
+        if isinstance(o, URIRef) and (name := shorten(str(o), ("mkg",))) != str(o):  # mkg:Coup, an ontology class
+            classes[name] += 1
     if article_graphs:
         for cls in (MKG.NewsArticle, MKG.Evidence, MKG.DateClaim):  # minted per article, not in the registry
-            classes["mkg:" + cls.fragment] += sum(
+            classes[shorten(str(cls), ("mkg",))] += sum(
                 1 for *_, g in ds.quads((None, A, cls, None)) if g is not None and str(g).startswith(ARTICLE_GRAPHS)
             )
     return Stats(

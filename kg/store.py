@@ -18,13 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .union import add_union
+
 log = logging.getLogger(__name__)
-
-
-
-def _add_union(store: ox.Store) -> None:
-    union = {(q.subject, q.predicate, q.object) for q in store}
-    store.bulk_extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in union)
 
 
 def load_in_memory(nquads: Path) -> ox.Store:
@@ -32,7 +28,7 @@ def load_in_memory(nquads: Path) -> ox.Store:
     store = ox.Store()
     with nquads.open("rb") as fh:
         store.bulk_load(fh, ox.RdfFormat.N_QUADS)
-    _add_union(store)
+    add_union(store)
     return store
 
 
@@ -46,7 +42,7 @@ def write_store(nquads: Path, directory: Path, union: bytes | None = None) -> No
     with nquads.open("rb") as fh:
         store.bulk_load(fh, ox.RdfFormat.N_QUADS)
     if union is None:
-        _add_union(store)
+        add_union(store)
     else:  # N-Triples land in the default graph
         store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
     store.flush()

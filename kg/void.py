@@ -8,7 +8,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, XSD
 
 from .. import __version__
 from .layout import DUMPS
@@ -142,7 +142,7 @@ def describe_dataset(stats: Stats, articles: list[URIRef], links: int, union: by
         g.add((subset, RDFS.label, Literal(graph.removeprefix(str(GRAPH)), lang="en")))
     linkset = URIRef(str(GRAPH["wikidata-links"]))
     g.add((linkset, RDF.type, VOID.Linkset))
-    g.add((linkset, VOID.linkPredicate, URIRef("http://www.w3.org/2002/07/owl#sameAs")))
+    g.add((linkset, VOID.linkPredicate, OWL.sameAs))
     g.add((linkset, VOID.objectsTarget, URIRef("http://www.wikidata.org/")))
     g.add((linkset, VOID.triples, Literal(links, datatype=XSD.integer)))
     return g

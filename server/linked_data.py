@@ -23,17 +23,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from rdflib.namespace import OWL, RDF, RDFS
 
 from ..kg.layout import NQUADS
-from ..kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES
+from ..kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES, SH, shorten
 from .engine import RDF_FORMATS
 from .formats import GRAPH_FORMATS, Format, negotiate
 
 blueprint = Blueprint("linked_data", __name__, template_folder="templates")
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-VERSION_IRI = "http://www.w3.org/2002/07/owl#versionIRI"
+RDF_TYPE = str(RDF.type)
+LABEL = str(RDFS.label)
+VERSION_IRI = str(OWL.versionIRI)
 EXAMPLES_GRAPH = str(GRAPH["examples"])
 #: The ``format=`` value each alternate link uses.
 FORMAT_PARAM = {
@@ -47,7 +48,7 @@ FORMAT_PARAM = {
 QUAD_FORMATS = frozenset({"trig", "nquads"})
 FORMAT_NAMES = {"turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML", "jsonld": "JSON-LD", "trig": "TriG",
                 "nquads": "N-Quads"}  # fmt: skip
-SERIALIZE_PREFIXES = {**PREFIXES, "sh": "http://www.w3.org/ns/shacl#",
+SERIALIZE_PREFIXES = {**PREFIXES, "sh": str(SH),
                       "spex": "https://purl.expasy.org/sparql-examples/ontology#"}  # fmt: skip
 #: Endpoints whose answer depends on Accept (content negotiation): each says ``Vary: Accept``, 404s included.
 NEGOTIATED = frozenset({
@@ -182,10 +183,10 @@ def graph(name: str) -> Response | str:
             subjects.setdefault(q.subject.value)
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
             classes[q.object.value] += 1
-    from .pages import local_href, short
+    from .pages import local_href
 
     def term(i: str) -> dict[str, str | None]:
-        return {"iri": i, "label": index.labels.get(i, short(i)), "href": local_href(i)}
+        return {"iri": i, "label": index.labels.get(i, shorten(i)), "href": local_href(i)}
 
     kind = name.split("/", 1)[0]
     article = RES[name] if kind == "article" else None

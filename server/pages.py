@@ -22,12 +22,12 @@ from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from werkzeug.exceptions import HTTPException
 
 from ..errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
-from ..kg import paths
-from ..kg.layout import DUMPS, ONTOLOGY_HTML, VOID_FILE
-from ..kg.namespaces import GRAPH, MKG, PREFIXES, RES
+from ..kg.layout import DUMPS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, VOID_FILE
+from ..kg.namespaces import GRAPH, MKG, OA, PREFIXES, RES, shorten, sparql_prologue
 from ..kg.queries import load_saved_queries
 from .engine import QueryJob
 from .formats import GRAPH_FORMATS, negotiate
@@ -35,7 +35,7 @@ from .formats import GRAPH_FORMATS, negotiate
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
 YASGUI_BUILD = Path(__file__).parent / "ui" / "node_modules" / "@zazuko" / "yasgui" / "build"
-LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+LABEL = str(RDFS.label)
 
 
 def _select(query: str, **bindings: str) -> list[dict[str, dict[str, str]]]:
@@ -88,15 +88,6 @@ def _ask(query: str, **bindings: str) -> bool:
     return bool(run_known(QueryJob(query, bindings=tuple(bindings.items())))["boolean"])
 
 
-def short(iri: str) -> str:
-    """A prefixed name where a known prefix fits (res:coup-2020, mkg:Coup), else the IRI."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        rest = iri[len(ns) :]
-        if iri.startswith(ns) and (re.fullmatch(r"[\w.-]+", rest) or prefix == "res"):
-            return f"{prefix}:{rest}"
-    return iri
-
-
 def local_href(iri: str) -> str | None:
     """The page of this app for an IRI of the graph, or None for outside IRIs."""
     if iri.startswith(str(RES)):
@@ -112,10 +103,9 @@ def _overview() -> dict[str, Any]:
     state = current_app.extensions["minusma-kg"]
     stats = state.info.get("stats", {})
     articles = _select(
-        "PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
-        "PREFIX schema: <https://schema.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT ?a ?title ?publisher ?published ?pageDate ?note WHERE { ?a a mkg:NewsArticle ; dcterms:title ?title ; "
-        "mkg:datePublishedNote ?note . OPTIONAL { ?a mkg:publisher/rdfs:label ?publisher "
+        sparql_prologue("mkg", "dcterms", "schema", "rdfs")
+        + "SELECT ?a ?title ?publisher ?published ?pageDate ?note WHERE { ?a a mkg:NewsArticle ; "
+        "dcterms:title ?title ; mkg:datePublishedNote ?note . OPTIONAL { ?a mkg:publisher/rdfs:label ?publisher "
         'FILTER(LANGMATCHES(LANG(?publisher), "en") || LANG(?publisher) = "") } '  # one row per article, in English
         "OPTIONAL { ?a schema:datePublished ?published } OPTIONAL { ?a mkg:pageDate ?pageDate } } ORDER BY ?a"
     )
@@ -264,9 +254,11 @@ def ontology() -> Response:
         response.headers["Vary"] = "Accept"
         return response
     fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
-    if fmt is None or fmt.key == "turtle":
-        turtle = paths.ONTOLOGY.read_bytes()
-        return Response(turtle, content_type="text/turtle; charset=utf-8", headers={"Vary": "Accept"})
+    if fmt is None or fmt.key == "turtle":  # the file the build's HTML was made from, never the sources
+        data = Path(current_app.extensions["minusma-kg"].config.data)
+        response = send_from_directory(data, ONTOLOGY_TURTLE, mimetype="text/turtle", max_age=300)
+        response.headers["Vary"] = "Accept"
+        return response
     from .linked_data import rdf_response
 
     # the ontology graph of the build being served (TriG and N-Quads keep its graph name)
@@ -328,15 +320,15 @@ def resource(local: str) -> Response | str:
 # A resource's page: an info box (what, names, when, where, who, counts, Wikidata), the evidence, the properties
 # (inferred repeats folded away), the resources that link to it.
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-PROV = "http://www.w3.org/ns/prov#"
-SCHEMA = "https://schema.org/"
-WIKIDATA = "http://www.wikidata.org/entity/"
+RDF_TYPE = str(RDF.type)
+COMMENT = str(RDFS.comment)
+SAME_AS = str(OWL.sameAs)
+PROV = PREFIXES["prov"]
+SCHEMA = PREFIXES["schema"]
+WIKIDATA = PREFIXES["wd"]
 INFERRED = str(GRAPH["inferred"])
 #: Names and what each kind is called in the info box.
-NAME_PROPERTIES = {LABEL: "label", str(MKG.alias): "alias", "http://www.w3.org/2004/02/skos/core#altLabel": "alias",
+NAME_PROPERTIES = {LABEL: "label", str(MKG.alias): "alias", str(SKOS.altLabel): "alias",
                    str(MKG.name): "name in an article"}  # fmt: skip
 #: A property is a "where" if it is one of these or a sub-property of one (mkg:occurredIn, mkg:locatedIn).
 LOCATION_PROPERTIES = frozenset({PROV + "atLocation", SCHEMA + "location", SCHEMA + "containedInPlace"})
@@ -351,8 +343,8 @@ BOOKKEEPING = frozenset({str(MKG.assertedSubject), str(MKG.assertedObject), str(
 #: Nodes that record how a fact is known (its assertion, passage, anchor, date claim, reported count): each shows on
 #: the page of what it is about (the evidence section, the dates, the figures), not as a link to an article's page.
 BOOKKEEPING_TYPES = frozenset({str(MKG.Assertion), str(MKG.Evidence), str(MKG.DateClaim), str(MKG.ReportedCount),
-                               "http://www.w3.org/ns/oa#SpecificResource", "http://www.w3.org/ns/oa#TextQuoteSelector",
-                               "http://www.w3.org/ns/oa#TextPositionSelector"})  # fmt: skip
+                               str(OA.SpecificResource), str(OA.TextQuoteSelector),
+                               str(OA.TextPositionSelector)})  # fmt: skip
 #: What a date claim (mkg:DateClaim) or a quantity (schema:QuantitativeValue) node says, read with its parent.
 DETAILS = (
     str(MKG.dateText), str(MKG.dateValue), str(MKG.dateValueEnd), str(MKG.datePrecision), PROV + "wasDerivedFrom",
@@ -372,8 +364,8 @@ _INCOMING = (
     "} LIMIT 1000"
 )
 _EVIDENCE = (
-    "PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
-    "SELECT DISTINCT ?iri ?text ?article ?line WHERE { ?iri mkg:evidence ?ev . ?ev mkg:evidenceText ?text ; "
+    sparql_prologue("mkg", "prov")
+    + "SELECT DISTINCT ?iri ?text ?article ?line WHERE { ?iri mkg:evidence ?ev . ?ev mkg:evidenceText ?text ; "
     "prov:wasQuotedFrom ?article OPTIONAL { ?ev mkg:sourceLine ?line } } ORDER BY ?article ?line"
 )
 #: Dated resources one link away (an event of the mission, a resolution about it) and their date claims' values.
@@ -389,7 +381,8 @@ _RELATED_DATES = (
 )
 #: Each path starts from a bound subject (one step first): Virtuoso refuses a transitive path with both ends open.
 _HIERARCHY = (
-    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?sub ?sup WHERE { "
+    sparql_prologue("rdfs")
+    + "SELECT DISTINCT ?sub ?sup WHERE { "
     "{ ?sub rdfs:subPropertyOf ?p1 . ?sub rdfs:subPropertyOf+ ?sup } UNION "
     "{ ?sub rdfs:subClassOf ?c1 . ?sub rdfs:subClassOf+ ?sup } FILTER(isIRI(?sub) && isIRI(?sup) "
     "&& ?sub != ?sup) }"
@@ -504,11 +497,11 @@ def _literal(p: str, term: dict[str, str]) -> dict[str, Any]:
     datatype = term.get("datatype")
     text = literal_text(term["value"], datatype, counts=p not in IDENTIFIER_NUMBERS)
     return {"kind": "literal", "text": text, "raw": term["value"], "lang": language_name(term.get("xml:lang")),
-            "datatype": short(datatype) if datatype and datatype != XSD_STRING else None,
+            "datatype": shorten(datatype) if datatype and datatype != XSD_STRING else None,
             "is_date": datatype in DATE_TYPES, "changed": text != term["value"]}  # fmt: skip
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = str(XSD.string)
 
 
 def resource_view(iri: str, local: str) -> dict[str, Any]:
@@ -555,7 +548,7 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
         if term["type"] == "literal":
             return {**base, **_literal(p, term)}
         o = term["value"]
-        return {**base, "kind": "iri", "iri": o, "label": labels.get(o, short(o)), "href": local_href(o),
+        return {**base, "kind": "iri", "iri": o, "label": labels.get(o, shorten(o)), "href": local_href(o),
                 "who": bool(kinds.get(o, set()) & WHO_TYPES)}  # fmt: skip
 
     # a value repeats another when a sub-property (a sub-class, for rdf:type) has the same value: OWL 2 RL infers
@@ -572,7 +565,7 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
 
     rows, folded = [], []
     for p, values in by_property.items():
-        label = labels.get(p, short(p))
+        label = labels.get(p, shorten(p))
         kept = []
         for key, entry in values.items():
             v = shown(p, key, entry)
@@ -581,7 +574,7 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
                 kept.append(v)
             else:
                 folded.append({"property": {"iri": p, "label": label, "href": local_href(p)},
-                               "value": v, "of": labels.get(source, short(source))})  # fmt: skip
+                               "value": v, "of": labels.get(source, shorten(source))})  # fmt: skip
         if kept:
             kept.sort(key=lambda v: (v["inferred"], str(v.get("label") or v.get("text") or "").lower()))
             rows.append({"iri": p, "label": label, "href": local_href(p), "values": kept})
@@ -592,7 +585,7 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
     return {
         "iri": iri,
         "label": labels.get(iri, local),
-        "short": short(iri),
+        "short": shorten(iri),
         "info": _info_box(rows, supers, labels),
         "rows": rows,
         "folded": folded,
@@ -697,8 +690,8 @@ def _timeline(related: list[dict], labels: dict[str, str], supers: dict[str, fro
         if "end" in r:
             text += " \u2013 " + date_text(r["end"]["value"], r["end"].get("datatype"))
         precision = _PRECISION_ORDER.get(PRECISIONS.get(r.get("precision", {}).get("value", ""), ""), 9)
-        line = lines.setdefault((e, dp), {"iri": e, "label": labels.get(e, short(e)), "href": local_href(e),
-                                          "property": "" if dp == str(MKG.when) else labels.get(dp, short(dp)),
+        line = lines.setdefault((e, dp), {"iri": e, "label": labels.get(e, shorten(e)), "href": local_href(e),
+                                          "property": "" if dp == str(MKG.when) else labels.get(dp, shorten(dp)),
                                           "dates": {}, "from": None})  # fmt: skip
         line["dates"][text] = (precision, r["value"]["value"])
         start = r.get("from", {}).get("value")
@@ -726,8 +719,8 @@ def _incoming_groups(incoming: list[dict], labels: dict[str, str]) -> list[dict[
     groups: dict[str, dict[str, Any]] = {}
     for r in incoming:
         p, s = r["p"]["value"], r["s"]["value"]
-        g = groups.setdefault(p, {"iri": p, "label": labels.get(p, short(p)), "href": local_href(p), "items": {}})
-        g["items"][s] = {"iri": s, "label": labels.get(s, short(s)), "href": local_href(s)}
+        g = groups.setdefault(p, {"iri": p, "label": labels.get(p, shorten(p)), "href": local_href(p), "items": {}})
+        g["items"][s] = {"iri": s, "label": labels.get(s, shorten(s)), "href": local_href(s)}
     out = sorted(groups.values(), key=lambda g: g["label"].lower())
     for g in out:
         g["items"] = sorted(g["items"].values(), key=lambda i: i["label"].lower())
@@ -758,7 +751,7 @@ def _hits(candidates: list, q: str) -> list[dict[str, Any]]:
         hits.append({
             "name": e.name,
             "href": "/resource/" + urllib.parse.quote(e.id, safe="/"),
-            "types": sorted(d.classes.get(t, short(t)) for t in e.asserted_types if t in d.classes),
+            "types": sorted(d.classes.get(t, shorten(t)) for t in e.asserted_types if t in d.classes),
             "matched": matched if matched and normalise(matched) != normalise(e.name) else None,
             "description": e.description,
         })  # fmt: skip
@@ -792,8 +785,7 @@ def find() -> Response | str:
     return render_template("search.html", q=q, results=_hits(found, q), closest=_hits(closest, q), search_query=q)
 
 
-_INSTANCES = f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?description) WHERE {{
+_INSTANCES = sparql_prologue("rdfs") + f"""SELECT ?s ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?description) WHERE {{
   GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{INFERRED}>)
   OPTIONAL {{ ?s rdfs:label ?l FILTER(LANG(?l) = "" || LANGMATCHES(LANG(?l), "en")) }}
   OPTIONAL {{ ?s rdfs:comment ?d FILTER(LANG(?d) = "" || LANGMATCHES(LANG(?d), "en")) }}
@@ -805,13 +797,13 @@ def _class_iri(name: str) -> str | None:
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,100}", name):
         return None
     iri = str(MKG) + name
-    return iri if _ask("ASK { ?c a <http://www.w3.org/2002/07/owl#Class> }", c=iri) else None
+    return iri if _ask(sparql_prologue("owl") + "ASK { ?c a owl:Class }", c=iri) else None
 
 
 def _instances(cls: str) -> list[dict[str, Any]]:
     """The things the articles and the registry say are of class ``cls`` (asserted, as the home page counts them)."""
     rows = _select(_INSTANCES, c=cls)
-    hits = [{"name": r["label"]["value"] if "label" in r else short(r["s"]["value"]),
+    hits = [{"name": r["label"]["value"] if "label" in r else shorten(r["s"]["value"]),
              "href": local_href(r["s"]["value"]) or r["s"]["value"], "types": [],
              "matched": None, "description": r["description"]["value"] if "description" in r else None}
             for r in rows]  # fmt: skip

@@ -11,7 +11,7 @@ from pathlib import Path
 import owlrl
 import pytest
 from minusma_kg.kg.namespaces import GRAPH, INFERRED_GRAPH, LINKS_GRAPH, MKG, RES, SEM, TIME
-from minusma_kg.kg.validate import asserted_union
+from minusma_kg.kg.union import union_graph
 from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.collection import Collection
@@ -67,7 +67,7 @@ def _clashes(closure: Graph) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def data_with_vocabularies(dataset) -> Graph:
-    union = asserted_union(dataset, exclude=(INFERRED_GRAPH, LINKS_GRAPH))
+    union = union_graph(dataset, exclude=(INFERRED_GRAPH, LINKS_GRAPH))
     for t in _vocabularies():
         union.add(t)
     return union
@@ -94,6 +94,7 @@ def test_the_vocabulary_copies_hold_the_axioms_that_matter():
         assert name in (VOCAB / "README.md").read_text(encoding="utf-8"), f"{name} has no provenance note"
 
 
+@pytest.mark.slow  # the closure fixture: owlrl over the data and six vocabularies, about 25 s
 def test_owl_2_rl_finds_no_inconsistency_with_the_aligned_vocabularies(closure):
     errors = sorted(
         str(m) for n in closure.subjects(RDF.type, ERRNS.ErrorMessage) for m in closure.objects(n, ERRNS.error)
@@ -102,6 +103,7 @@ def test_owl_2_rl_finds_no_inconsistency_with_the_aligned_vocabularies(closure):
     assert list(closure.subjects(RDF.type, OWL.Nothing)) == []
 
 
+@pytest.mark.slow  # the closure fixture: owlrl over the data and six vocabularies, about 25 s
 def test_no_resource_is_in_two_disjoint_classes(closure):
     assert _clashes(closure) == []
     # what the test is about: events are activities, their descriptions are entities
@@ -109,6 +111,7 @@ def test_no_resource_is_in_two_disjoint_classes(closure):
     assert (GRAPH["article/000"], RDF.type, PROV.Entity) in closure
 
 
+@pytest.mark.slow  # the closure fixture: owlrl over the data and six vocabularies, about 25 s
 def test_no_country_is_made_an_organisation_and_no_data_property_an_annotation(closure):
     org = URIRef("http://www.w3.org/ns/org#Organization")
     countries = set(closure.subjects(RDF.type, URIRef("https://w3id.org/minusma-kg/ontology#Country")))
@@ -136,6 +139,7 @@ def test_the_check_catches_an_event_derived_from_an_article(data_with_vocabulari
     ) in clashes
 
 
+@pytest.mark.slow  # the closure fixture: owlrl over the data and six vocabularies, about 25 s
 def test_a_consumer_of_sem_alone_reads_events_actors_places_times_and_views(closure):
     """SEM's own terms, after OWL 2 RL over the alignment, answer who, where and when, and according to whom."""
     coup = RES["coup-2020"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,7 @@ def test_a_student_picks_a_question_and_reads_the_table(page, live_server):
     assert page.outside == [] and page.errors == []
 
 
+@pytest.mark.slow  # a browser walk (a student picking a question stays in the default run)
 def test_a_dated_question_opens_as_a_timeline(page, live_server):
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Timeline of every dated event").click()
@@ -83,6 +85,7 @@ def test_a_dated_question_opens_as_a_timeline(page, live_server):
     assert page.outside == [] and page.errors == []
 
 
+@pytest.mark.slow  # a browser walk (a student picking a question stays in the default run)
 def test_questions_can_be_filtered_by_tag_and_run_from_the_keyboard(page, live_server):
     page.goto(live_server.url + "/")
     page.locator(".tag-filter button[data-tag='reasoning']").click()
@@ -94,6 +97,7 @@ def test_questions_can_be_filtered_by_tag_and_run_from_the_keyboard(page, live_s
     assert page.outside == []
 
 
+@pytest.mark.slow  # a browser walk (a student picking a question stays in the default run)
 def test_a_resource_page_shows_its_evidence(page, live_server):
     page.goto(live_server.url + "/resource/minusma-liquidation")
     assert page.locator("h1").inner_text() == "Liquidation of MINUSMA"
@@ -106,6 +110,7 @@ def test_a_resource_page_shows_its_evidence(page, live_server):
     assert page.outside == [] and page.errors == []
 
 
+@pytest.mark.slow  # a browser walk (a student picking a question stays in the default run)
 def test_the_editor_completes_the_endpoints_prefixes(page, live_server):
     page.goto(live_server.url + "/")
     editor = page.locator(".CodeMirror").first
@@ -128,6 +133,7 @@ document.addEventListener("securitypolicyviolation", (e) => console.error(
 """
 
 
+@pytest.mark.slow  # a browser walk (a student picking a question stays in the default run)
 def test_the_pages_work_under_their_content_security_policy(page, live_server):
     """The query page (a saved question, the editor's syntax-error tooltip), a resource page and the ontology
     run under their strict CSP without a single violation report, and the policy is really in force."""
@@ -163,3 +169,30 @@ def test_the_pages_work_under_their_content_security_policy(page, live_server):
     page.wait_for_function("() => getComputedStyle(document.body).color !== 'rgb(255, 0, 0)'")
     page.wait_for_timeout(200)
     assert violations and "style-src-elem" in violations[-1]
+
+
+def _page_shortener() -> str:
+    """app.js's table sorting and ``shortIri``, as they stand in the file the page loads."""
+    app_js = (Path(__file__).parent.parent / "server" / "static" / "app.js").read_text(encoding="utf-8")
+    found = re.search(r"^  const BY_LENGTH = .*?^  function shortIri\(iri\) \{.*?^  \}$", app_js, re.M | re.S)
+    assert found, "app.js no longer defines BY_LENGTH and shortIri"
+    return found.group(0)
+
+
+def test_the_page_shortens_iris_exactly_as_the_server_does(page, live_server, dataset, monkeypatch):
+    from minusma_kg.kg import namespaces
+    from rdflib import URIRef
+
+    page.goto(live_server.url + "/")
+    prefixes = page.evaluate("JSON.parse(document.getElementById('minusma-config').textContent).prefixes")
+    assert prefixes == namespaces.PREFIXES  # the page's table is the project's
+    # a namespace nested in another: the longer one must win in both, whatever order the table lists them in
+    nested = {"ex": "http://example.org/ns", "exv": "http://example.org/ns-v2", **prefixes}
+    monkeypatch.setattr(namespaces, "PREFIXES", nested)
+    iris = sorted({str(n) for q in dataset.quads() for n in q if isinstance(n, URIRef)})
+    iris += [str(namespaces.MKG) + "Goïta", str(namespaces.MKG) + "a/b", str(namespaces.MKG), str(namespaces.RES),
+             "http://example.org/ns-v2x", "http://example.org/ns-v3", "urn:x-unknown:1"]  # fmt: skip
+    shortened = page.evaluate(f"([PREFIXES, iris]) => {{ {_page_shortener()}\n return iris.map(shortIri); }}",
+                              [nested, iris])  # fmt: skip
+    differ = [(i, s, namespaces.shorten(i)) for i, s in zip(iris, shortened, strict=True) if s != namespaces.shorten(i)]
+    assert differ == [] and len(iris) > 100

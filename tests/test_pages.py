@@ -10,7 +10,7 @@ import socket
 import pytest
 from minusma_kg.kg.namespaces import MKG, RES
 from minusma_kg.kg.queries import load_saved_queries
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 
 
 def test_the_home_page_lists_every_saved_question_by_tag(client):
@@ -87,6 +87,21 @@ def test_the_dumps_and_the_ontology_are_served(client, built):
     g = Graph().parse(data=onto.data, format="turtle")
     assert (MKG.Coup, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("Coup", lang="en")) in g
     assert client.get("/ontology", headers={"Accept": "application/ld+json"}).mimetype == "application/ld+json"
+
+
+def test_the_ontology_served_is_the_one_the_build_published_whatever_the_sources_say_now(
+    client, built, tmp_path, monkeypatch
+):
+    from minusma_kg.kg import paths
+
+    edited = tmp_path / "minusma.ttl"
+    edited.write_text(paths.ONTOLOGY.read_text(encoding="utf-8").replace('"Coup"@en', '"Putsch"@en'), encoding="utf-8")
+    monkeypatch.setattr(paths, "ONTOLOGY", edited)  # the sources changed after the build
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    html = client.get("/ontology", headers={"Accept": "text/html"}).text
+    assert turtle.data == (built.out / "ontology.ttl").read_bytes()
+    label = Graph().parse(data=turtle.data, format="turtle").value(MKG.Coup, RDFS.label)
+    assert label == Literal("Coup", lang="en") and ">Coup<" in html and "Putsch" not in html
 
 
 def test_the_void_description_is_served_where_clients_look(client):

@@ -8,12 +8,13 @@ equal owlrl's on the same graph. The slow test proves the same on the real artic
 from __future__ import annotations
 
 import pytest
-from minusma_kg.kg import paths, rules
+from minusma_kg.kg import rules
 from minusma_kg.kg.assemble import assemble
 from minusma_kg.kg.build import reason_into
 from minusma_kg.kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, RES
-from minusma_kg.kg.reason import Inference, infer, infer_owlrl, union_triples
-from minusma_kg.kg.validate import asserted_union
+from minusma_kg.kg.reason import Inference, infer, infer_owlrl
+from minusma_kg.kg.sources import read_sources
+from minusma_kg.kg.union import union_graph, union_triples
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
@@ -198,8 +199,8 @@ def test_the_build_infers_exactly_what_owlrl_infers_on_the_articles() -> None:
     """
     from rdflib.namespace import XSD  # imported here: pytest's collection trips over the closed namespace
 
-    ds = assemble(paths.ARTICLES_DIR, paths.ENTITIES, paths.ONTOLOGY).dataset
-    asserted = asserted_union(ds, exclude=(INFERRED_GRAPH, LINKS_GRAPH))
+    ds = assemble(read_sources()).dataset
+    asserted = union_graph(ds, exclude=(INFERRED_GRAPH, LINKS_GRAPH))
     rules.run(iter(asserted))  # the articles need no fallback: the engine itself answers
     reference = infer_owlrl(asserted)
     assert reason_into(ds) == [f"inconsistent: {m}" for m in reference.inconsistencies] == []
