@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import shutil
 import socket
 import threading
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from minusma_kg.kg.annotations import Article, EntityDecl, load_articles, load_entities
 from minusma_kg.kg.build import BuildResult, build
 from rdflib import Dataset
@@ -17,20 +20,48 @@ from rdflib import Dataset
 DATA = Path(__file__).parent / "data"
 
 
+def _digests(directory: Path) -> dict[str, str]:
+    """Each file under ``directory`` with the SHA-256 of its bytes, to tell whether anything wrote into it."""
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (pyproject's addopts): two workers when the slow tests are left out, else none.
+
+    The slow tests start servers under load and measure time, which a second worker on the same cores would skew.
+    """
+    return 2 if "not slow" in config.option.markexpr else 0
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """The project's graph, built exactly as ``minusma-kg build`` builds it."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildResult]:
+    """The project's graph, built exactly as ``minusma-kg build`` builds it, once for the whole session.
+
+    Every test reads the same directory, so none may change it: a test that needs a changed build copies it
+    (``shutil.copytree``). The check at the end of the session names the files a test wrote.
+    """
     result = build(tmp_path_factory.mktemp("build") / "out")
     assert result.ok, "\n".join(result.errors)
-    return result
+    before = _digests(result.out)
+    yield result
+    after = _digests(result.out)
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"a test changed the shared build directory (copy it first): {changed}"
 
 
 @pytest.fixture(scope="session")
-def dataset(built: BuildResult) -> Dataset:
-    """The published dataset, read back from its N-Quads dump."""
+def dataset(built: BuildResult) -> Iterator[Dataset]:
+    """The published dataset, read back from its N-Quads dump; shared, so read-only (checked at the end)."""
     ds = Dataset(default_union=True)  # triple patterns see every graph, as the endpoint's default graph does
     ds.parse(built.out / "minusma-kg.nq", format="nquads")
-    return ds
+    quads = set(ds.quads((None, None, None, None)))
+    yield ds
+    assert ds.default_union, "a test turned the shared dataset's union view off"
+    assert set(ds.quads((None, None, None, None))) == quads, "a test changed the shared dataset: copy it first"
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +91,7 @@ def workspace(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(built: BuildResult):
+def app(built: BuildResult) -> Iterator[Flask]:
     """The Flask app over the built dataset, with a short timeout and a small result cap for the tests."""
     from minusma_kg.server.app import create_app
     from minusma_kg.server.config import Config
@@ -71,14 +102,14 @@ def app(built: BuildResult):
 
 
 @pytest.fixture(scope="session")
-def client(app):
+def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
 class LiveServer:
     """A real HTTP server (waitress) on a loopback port, in a thread."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: Flask) -> None:
         from waitress import create_server
 
         self.server = create_server(app, host="127.0.0.1", port=0, threads=6)
@@ -96,7 +127,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(app) -> Iterator[LiveServer]:
+def live_server(app: Flask) -> Iterator[LiveServer]:
     server = LiveServer(app)
     yield server
     server.close()

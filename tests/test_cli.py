@@ -220,6 +220,7 @@ def test_a_stale_build_is_used_with_a_warning(built, tmp_path, capsys, no_build_
     assert len(captured.err.splitlines()) == 1
 
 
+@pytest.mark.slow  # a second server process on a copied build (serve itself stays in the default run)
 def test_a_relative_data_directory_serves_every_route(built, tmp_path):
     """Flask resolves a relative directory against server/; the dumps, the VoID and the ontology page must not 404."""
     import urllib.request

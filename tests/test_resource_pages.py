@@ -332,6 +332,7 @@ def test_a_404_for_a_program_is_one_line_of_text(client, accept):
 # --- in a browser -----------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a browser walk (the info boxes are checked over the test client in the default run)
 @pytest.mark.parametrize("alias", ["Goita", "Diop"])
 def test_the_search_box_takes_a_reader_to_the_person(page, live_server, corpus, alias):  # noqa: F811
     expected = entity_with_alias(corpus, alias)
@@ -344,6 +345,7 @@ def test_the_search_box_takes_a_reader_to_the_person(page, live_server, corpus, 
     assert page.outside == [] and page.errors == []
 
 
+@pytest.mark.slow  # a browser walk (the info boxes are checked over the test client in the default run)
 def test_the_2020_coup_s_info_box_in_a_browser(page, live_server, corpus):  # noqa: F811
     page.goto(live_server.url + "/resource/coup-2020")
     box = page.locator("section.infobox")
@@ -361,6 +363,7 @@ def test_the_2020_coup_s_info_box_in_a_browser(page, live_server, corpus):  # no
     assert page.outside == [] and page.errors == []
 
 
+@pytest.mark.slow  # a browser walk (the info boxes are checked over the test client in the default run)
 def test_a_person_s_info_box_links_wikidata(page, live_server, dataset):  # noqa: F811
     (qid,) = [str(o) for o in dataset.get_context(LINKS_GRAPH).objects(RES["assimi-goita"], OWL.sameAs)]
     page.goto(live_server.url + "/resource/assimi-goita")
@@ -369,6 +372,7 @@ def test_a_person_s_info_box_links_wikidata(page, live_server, dataset):  # noqa
     assert page.outside == []
 
 
+@pytest.mark.slow  # a browser walk (the info boxes are checked over the test client in the default run)
 def test_the_404_page_offers_the_closest_names_and_they_lead_on(page, live_server, corpus):  # noqa: F811
     expected = entity_with_alias(corpus, "Diop")
     response = page.goto(live_server.url + "/resource/abdoulaye-dio")
@@ -383,6 +387,7 @@ def test_the_404_page_offers_the_closest_names_and_they_lead_on(page, live_serve
     "path", ["/resource/minusma", "/resource/coup-2020", "/resource/article/003", "/resource/goita-assimi",
              "/find?q=abdoulaye"],
 )  # fmt: skip
+@pytest.mark.slow  # a browser walk (the info boxes are checked over the test client in the default run)
 def test_no_page_scrolls_sideways_at_390_px(browser, live_server, path):  # noqa: F811
     context = browser.new_context(viewport={"width": 390, "height": 844})
     pg = context.new_page()

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 from minusma_kg.kg.namespaces import RES, sparql_prologue
 
 from minusma_kg.cli import main
+from tests.commands import console_script
 from tests.comparison import COMPARISON_QUERIES, both_answers
 from tests.corpus import Corpus
 
@@ -27,9 +25,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def oxigraph_server():
-    exe = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    if not Path(exe).exists():
-        pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
+    try:
+        exe = console_script("oxigraph")  # the test extra installs it beside this interpreter
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing))
     port = _free_port()
     proc = subprocess.Popen([exe, "serve", "--bind", f"127.0.0.1:{port}"],  # noqa: S603 (the installed oxigraph)
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
