@@ -17,8 +17,8 @@ from rdflib.namespace import RDF
 
 from .. import __version__
 from ..errors import AnnotationErrors
-from . import paths
 from .assemble import Assembly, assemble
+from .dataset_dir import DEFAULT_BUILD_DIR
 from .examples import add_examples
 from .layout import INFO, NQUADS, REPORT, VOID_FILE
 from .namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
@@ -122,7 +122,7 @@ def is_current(out: Path, sources: Sources = PACKAGE_SOURCES) -> bool:
 
 
 def build(
-    out: Path = paths.DEFAULT_OUT, sources: Sources = PACKAGE_SOURCES, progress: BuildProgress | None = None
+    out: Path = DEFAULT_BUILD_DIR, sources: Sources = PACKAGE_SOURCES, progress: BuildProgress | None = None
 ) -> BuildResult:
     """Build and publish into ``out``; on any failure ``out`` keeps its last good content.
 

@@ -12,6 +12,9 @@ from ..errors import NotABuildError
 from .layout import INFO, NQUADS, STORE
 from .store import store_matches
 
+#: Where ``build`` writes and ``serve``, ``query``, ``export`` read by default: ``build/`` in the working directory.
+DEFAULT_BUILD_DIR = Path("build")
+
 
 @dataclass(frozen=True)
 class BuildInfo:

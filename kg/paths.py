@@ -30,8 +30,6 @@ WIKIDATA_DIR = _KG / "wikidata"
 NAMES_DIR = _KG / "names"
 #: Coordinates of places (``coordinates.tsv``), each with its source.
 PLACES_DIR = _KG / "places"
-#: Where ``build`` writes and ``serve``, ``query``, ``export`` read by default: ``build/`` in the working directory.
-DEFAULT_OUT = Path("build")
 
 
 @functools.lru_cache(maxsize=4096)

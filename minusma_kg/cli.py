@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__
 from .errors import NotABuildError, QueryFileError, QueryRefusedError, UnsafeOutputDirError
 from .kg import paths
-from .kg.dataset_dir import BuildInfo, open_build
+from .kg.dataset_dir import DEFAULT_BUILD_DIR, BuildInfo, open_build
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -271,7 +271,7 @@ def built_dataset(data: str | None, build_default: bool = True) -> BuildInfo | N
     A directory named with --data must already hold a build: building there would replace whatever the user
     pointed at. Without --data the default directory is built first when it holds no current build.
     """
-    path = paths.DEFAULT_OUT if data is None else Path(data)
+    path = DEFAULT_BUILD_DIR if data is None else Path(data)
     try:
         found: BuildInfo | None = open_build(path)
     except NotABuildError as exc:
@@ -293,11 +293,11 @@ def built_dataset(data: str | None, build_default: bool = True) -> BuildInfo | N
 def _build_default() -> BuildInfo | None:
     from .kg.build import build
 
-    print(f"No current build in {paths.DEFAULT_OUT}: building it first ...", file=sys.stderr)
+    print(f"No current build in {DEFAULT_BUILD_DIR}: building it first ...", file=sys.stderr)
     try:
-        result = build(paths.DEFAULT_OUT)
+        result = build(DEFAULT_BUILD_DIR)
         if result.ok:
-            return open_build(paths.DEFAULT_OUT)
+            return open_build(DEFAULT_BUILD_DIR)
     except (UnsafeOutputDirError, NotABuildError) as exc:
         print(exc, file=sys.stderr)
         return None
@@ -361,7 +361,7 @@ def parser() -> argparse.ArgumentParser:
         "(OWL 2 RL) and publish TriG, N-Quads, Turtle and the validation report into --out. On a violation nothing "
         "is published and the previous output stays as it was.",
     )
-    b.add_argument("--out", default=str(paths.DEFAULT_OUT), help="output directory (default: %(default)s)")
+    b.add_argument("--out", default=str(DEFAULT_BUILD_DIR), help="output directory (default: %(default)s)")
     b.set_defaults(func=_cmd_build)
 
     v = sub.add_parser(

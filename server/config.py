@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from ..kg import paths
+from ..kg.dataset_dir import DEFAULT_BUILD_DIR
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -18,7 +18,7 @@ def _split(value: str) -> tuple[str, ...]:
 class Config:
     """Every setting has an environment variable: MINUSMA_KG_ plus its name in capitals."""
 
-    data: Path = paths.DEFAULT_OUT
+    data: Path = DEFAULT_BUILD_DIR
     #: Seconds a query may run before it is stopped.
     timeout: float = 10.0
     #: Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; a longer result is cut and says so.
