@@ -1,6 +1,6 @@
 """How each saved query's time grows with the corpus: milliseconds per query at several sizes, and the exponent.
 
-Each query runs as the endpoint's query workers run it: :func:`server.engine.execute` on the build's read-only
+Each query runs as the endpoint's query workers run it: :func:`minusma_kg.kg.sparql.execute` on the build's read-only
 pyoxigraph store (:func:`kg.store.open_store`), with the server's default row and byte limits and JSON results, so
 the figure includes evaluation and serialisation but no HTTP. A size other than the project's own corpus is a
 synthetic dataset (``benchmarks/synthetic_build.py``, copies of a real build with renamed IRIs). Every size runs in
@@ -58,7 +58,7 @@ def _child(conn: Any, data: str) -> None:  # pragma: no cover - runs in a child 
     """Open the build's store and time each query the parent sends, as a query worker would run it."""
     from minusma_kg.kg.store import open_store
     from minusma_kg.server.config import Config
-    from minusma_kg.server.engine import QueryJob, execute
+    from minusma_kg.kg.sparql import QueryJob, execute
 
     build = open_build(data)
     store = open_store(build.nquads, build.store)

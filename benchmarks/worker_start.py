@@ -21,7 +21,8 @@ from pathlib import Path
 from minusma_kg.kg.build import build
 from minusma_kg.kg.dataset_dir import open_build
 from minusma_kg.kg.sources import Sources
-from minusma_kg.server.engine import Engine, QueryJob
+from minusma_kg.kg.sparql import QueryJob
+from minusma_kg.server.engine import Engine
 
 COUNT = QueryJob("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
 

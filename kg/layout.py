@@ -1,11 +1,13 @@
 """What a build directory holds: the names of its files, written by the build and read by the server, the command
-line and the benchmarks, and the media types of the dumps offered for download.
+line and the benchmarks, and the formats of the dumps offered for download.
 
-Plain names and no imports: opening a build (:mod:`kg.dataset_dir`, in every query worker and HTTP process) must
-not load the RDF libraries.
+Plain names: opening a build (:mod:`kg.dataset_dir`, in every query worker and HTTP process) must not load the RDF
+libraries, and :mod:`kg.formats` names its writers without importing them.
 """
 
 from __future__ import annotations
+
+from .formats import format_named
 
 TRIG = "minusma-kg.trig"
 NQUADS = "minusma-kg.nq"
@@ -20,5 +22,5 @@ ONTOLOGY_TURTLE = "ontology.ttl"
 STORE = "minusma-kg.oxigraph"
 #: Every file a build publishes; a legacy build (no GENERATOR key) may be replaced only if it holds nothing else.
 PUBLISHED = frozenset({TRIG, NQUADS, TURTLE, REPORT, INFO, VOID_FILE, ONTOLOGY_HTML, ONTOLOGY_TURTLE})
-#: The dumps offered for download (also gzip-compressed, at the same name plus ".gz"), with their media types.
-DUMPS = {TRIG: "application/trig", NQUADS: "application/n-quads", TURTLE: "text/turtle"}
+#: The dumps offered for download (also gzip-compressed, at the same name plus ".gz"), with their formats.
+DUMPS = {TRIG: format_named("trig"), NQUADS: format_named("nquads"), TURTLE: format_named("turtle")}

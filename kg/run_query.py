@@ -6,25 +6,22 @@ import json
 from pathlib import Path
 
 from .dataset_dir import open_build
-from .namespaces import PREFIXES
+from .formats import format_named
+from .namespaces import shorten
+from .sparql import QueryJob, execute
 from .store import open_store
 
-
-def _short(value: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if value.startswith(ns) and prefix in ("res", "mkg", "mkgg", "wd"):
-            return f"{prefix}:{value[len(ns):]}"
-    return value
+#: The prefixes a table shortens IRIs with: the project's own and Wikidata's (the others stay whole).
+TABLE_PREFIXES = ("res", "mkg", "mkgg", "wd")
 
 
 def render(query: str, data: Path, fmt: str = "table", width: int = 60) -> str:
     """The result of ``query`` on the dataset in ``data``: SELECT as table/CSV/JSON, ASK as yes/no, graphs as Turtle."""
-    from ..server.engine import QueryJob, execute
 
     build = open_build(data)
     store = open_store(build.nquads, build.store)
-    solution_format = {"table": "json", "csv": "csv", "json": "json"}[fmt]
-    outcome = execute(store, QueryJob(query, solution_format=solution_format, boolean_format="json", limit=100_000))
+    solutions = format_named("json" if fmt == "table" else fmt)
+    outcome = execute(store, QueryJob(query, solution_format=solutions, limit=100_000))
     if outcome.error:
         raise ValueError(outcome.error)
     if outcome.kind == "graph":
@@ -35,7 +32,7 @@ def render(query: str, data: Path, fmt: str = "table", width: int = 60) -> str:
     if outcome.kind == "boolean":
         return ("yes" if doc["boolean"] else "no") + "\n"
     variables = doc["head"]["vars"]
-    rows = [[_short(b[v]["value"]) if v in b else "" for v in variables] for b in doc["results"]["bindings"]]
+    rows = [[shorten(b[v]["value"], TABLE_PREFIXES) if v in b else "" for v in variables] for b in doc["results"]["bindings"]]
     cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
     widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(variables)]
     line = "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True))

@@ -121,7 +121,7 @@ def describe_dataset(stats: Stats, articles: list[URIRef], links: int, union: by
     for article in articles:
         g.add((DATASET, PROV.wasDerivedFrom, article))
         g.add((DATASET, DCTERMS.source, article))
-    for name, media_type in DUMPS.items():
+    for name, dump_format in DUMPS.items():
         for compressed in (False, True):
             file = name + (".gz" if compressed else "")
             dump = URIRef(SITE + "dumps/" + file)
@@ -130,7 +130,7 @@ def describe_dataset(stats: Stats, articles: list[URIRef], links: int, union: by
             g.add((DATASET, DCAT.distribution, dist))
             g.add((dist, RDF.type, DCAT.Distribution))
             g.add((dist, DCAT.downloadURL, dump))
-            g.add((dist, DCAT.mediaType, URIRef(IANA + media_type)))
+            g.add((dist, DCAT.mediaType, URIRef(IANA + dump_format.media_type)))
             g.add((dist, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
             if compressed:
                 g.add((dist, DCAT.compressFormat, URIRef(IANA + GZIP)))

@@ -12,11 +12,12 @@ from flask import Flask, Response, request
 from flask_cors import CORS
 
 from ..kg.dataset_dir import open_build
+from ..kg.formats import GRAPH_FORMATS
 from ..kg.queries import load_saved_queries
 from .admission import ClientSlots, KnownQueries
 from .config import Config
 from .engine import Engine, WorkerSettings
-from .formats import GRAPH_FORMATS, negotiate
+from .formats import negotiate
 from .headers import install as install_security_headers
 from .remote import RemoteStore
 from .service_description import describe

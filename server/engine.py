@@ -1,4 +1,4 @@
-"""Run SPARQL queries on pyoxigraph in worker processes that can be killed when a query runs too long.
+"""A pool of query worker processes that can be killed when a query runs too long.
 
 pyoxigraph evaluates a query in Rust and cannot be interrupted from Python, so a thread that runs a runaway
 query would keep a core busy for ever. Each worker process holds its own in-memory copy of the dataset (a few
@@ -20,50 +20,13 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-import pyoxigraph as ox
+from typing import Any
 
 from ..errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
-from ..kg.namespaces import PREFIXES
-from ..kg.store import load_in_memory, open_store
+from ..kg.sparql import QueryJob, QueryOutcome, execute
+from ..kg.store import open_store
 
 log = logging.getLogger(__name__)
-
-Kind = Literal["solutions", "boolean", "graph"]
-
-
-@dataclass(frozen=True)
-class QueryJob:
-    """What the protocol layer asks of the engine."""
-
-    query: str
-    default_graphs: tuple[str, ...] | None = None  # None: the union of every graph
-    named_graphs: tuple[str, ...] | None = None  # None: every named graph
-    solution_format: str | None = "json"  # None: the client accepts no format for this kind of result
-    boolean_format: str | None = "json"
-    graph_format: str | None = "turtle"
-    limit: int = 10_000
-    #: Most bytes of a serialised answer; a longer one is cut (at a row boundary) and says so.
-    max_bytes: int = 64 * 1024 * 1024
-    #: Variables bound to IRIs before evaluation (SEP-0007 substitution): user input as terms, never as text.
-    bindings: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class QueryOutcome:
-    """A serialised result, or why there is none."""
-
-    kind: Kind | None
-    body: bytes = b""
-    format: str | None = None
-    truncated: bool = False  # cut at job.limit rows or job.max_bytes bytes
-    truncated_by: Literal["rows", "bytes"] | None = None
-    count: int = 0
-    error: str | None = None  # a syntax or evaluation error: the client's fault (400)
-    not_acceptable: bool = False
-
-
 
 @dataclass(frozen=True)
 class WorkerSettings:
@@ -71,147 +34,6 @@ class WorkerSettings:
 
     deny_network: bool = True
     max_memory: int = 0  # bytes of address space; 0: unlimited
-
-
-def load_store(nquads: Path) -> ox.Store:
-    """An in-memory store of ``nquads`` with the union as default graph (:func:`kg.store.load_in_memory`)."""
-    return load_in_memory(nquads)
-
-
-_RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV
-}  # fmt: skip
-
-
-def _tsv_rows(result: ox.QuerySolutions, job: QueryJob) -> tuple[list[str], Literal["rows", "bytes"] | None]:
-    """The rows as SPARQL TSV lines, at most ``job.limit`` of them within ``job.max_bytes`` characters, read lazily.
-
-    A cell is the term's N-Triples form (exactly what pyoxigraph prints for a term), empty when unbound; each row
-    is printed once, and its length is what the byte bound counts. Reading stops at the first row past a bound, so
-    a query that would produce gigabytes costs the worker no more than the cap.
-    """
-    lines: list[str] = []
-    total = 0
-    for row in result:
-        if len(lines) == job.limit:
-            return lines, "rows"
-        line = "\t".join("" if term is None else str(term) for term in row)  # in the order of result.variables
-        total += len(line) + 1
-        if total > job.max_bytes:
-            return lines, "bytes"
-        lines.append(line)
-    return lines, None
-
-
-def _serialize_solutions(variables: list[str], lines: list[str], fmt: str) -> bytes:
-    """Serialise (capped) TSV rows with pyoxigraph's own writers: read back as a result set, which its JSON, XML
-    and CSV writers take."""
-    tsv = ("\t".join(f"?{v}" for v in variables) + "\n" + "".join(line + "\n" for line in lines)).encode("utf-8")
-    if fmt == "tsv":
-        return tsv
-    solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-    return solutions.serialize(format=_RESULT_FORMATS[fmt])
-
-
-def _serialize_boolean(answer: bool, fmt: str) -> bytes:
-    from rdflib.query import Result
-
-    result = Result("ASK")
-    result.askAnswer = answer
-    return result.serialize(format=fmt, encoding="utf-8")  # type: ignore[return-value]
-
-
-#: Our format keys -> pyoxigraph's RDF formats (the endpoint's answers and the Linked Data pages).
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-}
-
-
-def _serialize_graph(triples: list[ox.Triple], fmt: str) -> bytes:
-    rdf_format = RDF_FORMATS[fmt]
-    items: list[Any] = triples
-    if rdf_format.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        return ox.serialize(items, format=rdf_format, prefixes=PREFIXES)
-    return ox.serialize(items, format=rdf_format)
-
-
-def execute(store: ox.Store, job: QueryJob) -> QueryOutcome:
-    """Evaluate one query and serialise its result in the negotiated format, at most ``job.limit`` rows."""
-    kwargs: dict[str, Any] = {}
-    try:
-        if job.default_graphs is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs] or [ox.DefaultGraph()]
-        if job.named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-        if job.bindings:
-            kwargs["substitutions"] = {ox.Variable(name): ox.NamedNode(iri) for name, iri in job.bindings}
-    except ValueError as exc:
-        return QueryOutcome(None, error=f"Not an IRI: {exc}")
-    try:
-        return serialize_result(store.query(job.query, **kwargs), job)
-    except SyntaxError as exc:
-        return QueryOutcome(None, error=f"SPARQL syntax error: {exc}")
-    except (ValueError, TypeError, OSError, RuntimeError) as exc:
-        return QueryOutcome(None, error=f"SPARQL evaluation error: {exc}")
-
-
-def _take(items: Any, job: QueryJob, size: Any) -> tuple[list[Any], Literal["rows", "bytes"] | None]:
-    """At most ``job.limit`` items whose N-Triples size stays within ``job.max_bytes``, read lazily.
-
-    Reading stops at the first item past a bound, so a query that would produce gigabytes costs the worker
-    no more than the cap.
-    """
-    taken: list[Any] = []
-    total = 0
-    for item in items:
-        if len(taken) == job.limit:
-            return taken, "rows"
-        total += size(item)
-        if total > job.max_bytes:
-            return taken, "bytes"
-        taken.append(item)
-    return taken, None
-
-
-def _fit(items: list[Any], max_bytes: int, write: Any) -> tuple[bytes, int]:
-    """Serialise ``items``; drop rows from the end until the body fits in ``max_bytes``."""
-    n = len(items)
-    body = write(items)
-    while len(body) > max_bytes and n > 0:
-        n = min(n - 1, int(n * max_bytes / len(body) * 0.95))
-        body = write(items[:n])
-    return body, n
-
-
-def serialize_result(result: Any, job: QueryJob) -> QueryOutcome:
-    """Cap (rows and bytes) and serialise a pyoxigraph result (boolean, solutions, triples) in the negotiated format."""
-    if isinstance(result, ox.QueryBoolean | bool):
-        if job.boolean_format is None:
-            return QueryOutcome("boolean", not_acceptable=True)
-        return QueryOutcome("boolean", _serialize_boolean(bool(result), job.boolean_format), job.boolean_format)
-    if isinstance(result, ox.QuerySolutions):
-        if job.solution_format is None:
-            return QueryOutcome("solutions", not_acceptable=True)
-        fmt = job.solution_format
-        variables = [v.value for v in result.variables]
-        rows, cut = _tsv_rows(result, job)
-        body, n = _fit(rows, job.max_bytes, lambda items: _serialize_solutions(variables, items, fmt))
-        cut = cut or ("bytes" if n < len(rows) else None)
-        return QueryOutcome("solutions", body, fmt, cut is not None, cut, n)
-    if job.graph_format is None:
-        return QueryOutcome("graph", not_acceptable=True)
-    gfmt = job.graph_format
-    triples, cut = _take(result, job, lambda t: len(str(t)) + 3)
-    body, n = _fit(triples, job.max_bytes, lambda items: _serialize_graph(items, gfmt))
-    cut = cut or ("bytes" if n < len(triples) else None)
-    return QueryOutcome("graph", body, gfmt, cut is not None, cut, n)
 
 
 def _worker_main(conn: Any, nquads: str, store_dir: str | None, settings: WorkerSettings) -> None:  # pragma: no cover

@@ -1,44 +1,11 @@
-"""Result formats, their media types, and content negotiation (Accept with q-values, or ``format=``)."""
+"""HTTP content negotiation (Accept with q-values, or ``format=``) over the project's formats (:mod:`kg.formats`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from werkzeug.datastructures import MIMEAccept
 
+from ..kg.formats import Format
 
-@dataclass(frozen=True)
-class Format:
-    """One serialisation the endpoint can produce."""
-
-    key: str  # the engine's name for it
-    media_type: str
-    aliases: tuple[str, ...]  # values accepted by format=
-    w3c: str  # the http://www.w3.org/ns/formats/ IRI, for the service description
-    rdflib: str | None = None  # rdflib's serializer name, for RDF the app serialises itself
-    text: bool = True
-
-    @property
-    def content_type(self) -> str:
-        return f"{self.media_type}; charset=utf-8" if self.text else self.media_type
-
-
-_W3 = "http://www.w3.org/ns/formats/"  # the W3C's IRIs for the formats (SPARQL service descriptions)
-SOLUTION_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("json", "srj"), _W3 + "SPARQL_Results_JSON"),
-    Format("xml", "application/sparql-results+xml", ("xml", "srx"), _W3 + "SPARQL_Results_XML"),
-    Format("csv", "text/csv", ("csv",), _W3 + "SPARQL_Results_CSV"),
-    Format("tsv", "text/tab-separated-values", ("tsv",), _W3 + "SPARQL_Results_TSV"),
-)
-BOOLEAN_FORMATS: tuple[Format, ...] = SOLUTION_FORMATS[:2]
-GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ("turtle", "ttl"), _W3 + "Turtle", "turtle"),
-    Format("ntriples", "application/n-triples", ("nt", "ntriples", "n-triples"), _W3 + "N-Triples", "nt"),
-    Format("rdfxml", "application/rdf+xml", ("rdfxml", "rdf", "rdf+xml"), _W3 + "RDF_XML", "xml"),
-    Format("jsonld", "application/ld+json", ("jsonld", "json-ld"), _W3 + "JSON-LD", "json-ld"),
-    Format("trig", "application/trig", ("trig",), _W3 + "TriG", "trig"),
-    Format("nquads", "application/n-quads", ("nq", "nquads", "n-quads"), _W3 + "N-Quads", "nquads"),
-)
 #: Media types some clients send for the same formats.
 SYNONYMS = {
     "application/json": "application/sparql-results+json",

@@ -25,10 +25,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from rdflib.namespace import OWL, RDF, RDFS
 
+from ..kg.formats import GRAPH_FORMATS, Format
 from ..kg.layout import NQUADS
 from ..kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES, SH, shorten
-from .engine import RDF_FORMATS
-from .formats import GRAPH_FORMATS, Format, negotiate
+from ..kg.sparql import serialize_rdf
+from .formats import negotiate
 
 blueprint = Blueprint("linked_data", __name__, template_folder="templates")
 
@@ -36,18 +37,6 @@ RDF_TYPE = str(RDF.type)
 LABEL = str(RDFS.label)
 VERSION_IRI = str(OWL.versionIRI)
 EXAMPLES_GRAPH = str(GRAPH["examples"])
-#: The ``format=`` value each alternate link uses.
-FORMAT_PARAM = {
-    "turtle": "ttl",
-    "ntriples": "nt",
-    "rdfxml": "rdfxml",
-    "jsonld": "jsonld",
-    "trig": "trig",
-    "nquads": "nq",
-}
-QUAD_FORMATS = frozenset({"trig", "nquads"})
-FORMAT_NAMES = {"turtle": "Turtle", "ntriples": "N-Triples", "rdfxml": "RDF/XML", "jsonld": "JSON-LD", "trig": "TriG",
-                "nquads": "N-Quads"}  # fmt: skip
 SERIALIZE_PREFIXES = {**PREFIXES, "sh": str(SH),
                       "spex": "https://purl.expasy.org/sparql-examples/ontology#"}  # fmt: skip
 #: Endpoints whose answer depends on Accept (content negotiation): each says ``Vary: Accept``, 404s included.
@@ -116,11 +105,9 @@ def _index() -> DatasetIndex:
 
 def serialize(quads: list[ox.Quad], fmt: Format) -> bytes:
     """The quads in ``fmt``: TriG and N-Quads keep each graph's name, the triple formats hold each triple once."""
-    rdf_format = RDF_FORMATS[fmt.key]
-    items: list = quads if fmt.key in QUAD_FORMATS else list(dict.fromkeys(q.triple for q in quads))
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        return ox.serialize(items, format=rdf_format, prefixes=SERIALIZE_PREFIXES)
-    return ox.serialize(items, format=rdf_format)
+    if fmt.quads:
+        return serialize_rdf(quads, fmt, SERIALIZE_PREFIXES)
+    return serialize_rdf(list(dict.fromkeys(q.triple for q in quads)), fmt, SERIALIZE_PREFIXES)
 
 
 def wants_rdf() -> bool:
@@ -147,8 +134,8 @@ def rdf_response(quads: list[ox.Quad]) -> Response:
 
 def alternates(path: str) -> list[dict[str, str]]:
     """The RDF forms of the page at ``path`` (already percent-encoded): href and media type of each."""
-    return [{"href": f"{path}?format={FORMAT_PARAM[f.key]}", "type": f.media_type, "key": FORMAT_PARAM[f.key],
-             "name": FORMAT_NAMES[f.key]} for f in GRAPH_FORMATS]  # fmt: skip
+    return [{"href": f"{path}?format={f.aliases[0]}", "type": f.media_type, "key": f.aliases[0], "name": f.label}
+            for f in GRAPH_FORMATS]
 
 
 def _request_path() -> str:

@@ -26,11 +26,12 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from werkzeug.exceptions import HTTPException
 
 from ..errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
+from ..kg.formats import GRAPH_FORMATS
 from ..kg.layout import DUMPS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, VOID_FILE
 from ..kg.namespaces import GRAPH, MKG, OA, PREFIXES, RES, shorten, sparql_prologue
 from ..kg.queries import load_saved_queries
-from .engine import QueryJob
-from .formats import GRAPH_FORMATS, negotiate
+from ..kg.sparql import QueryJob
+from .formats import negotiate
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -170,8 +171,8 @@ def dataset_jsonld() -> dict[str, Any]:
 
     creator = {"@type": "Organization", "name": PUBLISHER, "url": SITE}
     downloads = [{"@type": "DataDownload", "name": name + suffix, "contentUrl": f"{SITE}dumps/{name}{suffix}",
-                  "encodingFormat": "application/gzip" if suffix else media_type}
-                 for name, media_type in DUMPS.items() for suffix in ("", ".gz")]  # fmt: skip
+                  "encodingFormat": "application/gzip" if suffix else dump_format.media_type}
+                 for name, dump_format in DUMPS.items() for suffix in ("", ".gz")]  # fmt: skip
     downloads.append({"@type": "DataDownload", "name": "SPARQL endpoint", "contentUrl": SITE + "sparql",
                       "encodingFormat": "application/sparql-query"})  # fmt: skip
     return {
@@ -223,7 +224,7 @@ def dump(name: str) -> Response:
         return response.make_conditional(request)
     if name not in DUMPS:
         abort(404)
-    return send_from_directory(data, name, mimetype=DUMPS[name], as_attachment=False, max_age=300)
+    return send_from_directory(data, name, mimetype=DUMPS[name].media_type, as_attachment=False, max_age=300)
 
 
 @blueprint.get("/.well-known/void")
@@ -301,10 +302,10 @@ def resource(local: str) -> Response | str:
     if iri is None or not _ask(_KNOWN, iri=iri):
         abort(404, f"No resource {RES}{local} in this graph.")
     if _wants_rdf():
-        from .linked_data import QUAD_FORMATS, rdf_response
+        from .linked_data import rdf_response
 
         fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
-        if fmt is not None and fmt.key in QUAD_FORMATS:  # each triple in the graphs that state it
+        if fmt is not None and fmt.quads:  # each triple in the graphs that state it
             return rdf_response(_dataset_index().quads_about(iri))
         from .protocol import ProtocolRequest, answer
 

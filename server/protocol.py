@@ -11,8 +11,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from ..errors import EngineBusyError, QueryRefusedError, QueryTimeoutError, TooManyForClientError, WorkerCrashedError
-from .engine import QueryJob
-from .formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, acceptable, negotiate
+from ..kg.formats import BOOLEAN_FORMATS, BY_KIND, GRAPH_FORMATS, SOLUTION_FORMATS
+from ..kg.sparql import QueryJob
+from .formats import acceptable, negotiate
 from .safety import Limits, check_query
 
 log = logging.getLogger(__name__)
@@ -130,9 +131,9 @@ def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), res
         req.query,
         default_graphs,
         named_graphs,
-        solution.key if solution else None,
-        boolean.key if boolean else None,
-        graph.key if graph else None,
+        solution,
+        boolean,
+        graph,
         config.result_limit,
         config.max_result_bytes,
         bindings,
@@ -165,10 +166,11 @@ def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), res
     if outcome.error:
         return _text(400, outcome.error)
     if outcome.not_acceptable:
-        by_kind = {"solutions": SOLUTION_FORMATS, "boolean": BOOLEAN_FORMATS, "graph": GRAPH_FORMATS}
-        offered = by_kind[outcome.kind or "solutions"]
+        offered = BY_KIND[outcome.kind or "solutions"]
         return _text(406, f"No acceptable format for this {outcome.kind} result. Offered: {acceptable(offered)}.")
-    fmt = next(f for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS) if f.key == outcome.format)
+    fmt = outcome.format
+    if fmt is None:  # an answer always has its format; an outcome without one is an error or a 406 above
+        return _text(500, "The engine answered without a format.")
     headers = {
         "ETag": f'"{etag}"',
         "Cache-Control": f"public, max-age={config.cache_seconds}",

@@ -26,7 +26,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from markupsafe import escape
 
 from ..kg.namespaces import MKG, PREFIXES, RES
-from .engine import QueryJob
+from ..kg.sparql import QueryJob
 from .matching import Candidate, Entity, Index, Value, normalise, value_matches
 
 blueprint = Blueprint("reconcile", __name__)

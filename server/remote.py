@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ..errors import QueryTimeoutError
 from ..kg.namespaces import GRAPH
-from .engine import QueryJob, QueryOutcome, serialize_result
+from ..kg.sparql import QueryJob, QueryOutcome, serialize_result
 from .safety import _LEXEMES, _significant, _tokens
 
 #: One format per query form: Virtuoso answers a CONSTRUCT asked for "results+json, n-triples;q=0.9" with its

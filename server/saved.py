@@ -9,20 +9,12 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, jsonify, send_file
 
+from ..kg.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from ..kg.namespaces import PREFIXES
 from ..kg.queries import load_saved_queries
-from .engine import QueryJob
-from .formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, Format
+from ..kg.sparql import QueryJob
 
 blueprint = Blueprint("saved_queries", __name__)
-
-#: A name a student knows for each format the endpoint serialises (keyed by Format.key; a test checks none lacks one).
-FORMAT_LABELS = {
-    "json": "JSON", "xml": "XML", "csv": "CSV", "tsv": "TSV", "turtle": "Turtle", "ntriples": "N-Triples",
-    "rdfxml": "RDF/XML", "jsonld": "JSON-LD", "trig": "TriG", "nquads": "N-Quads",
-}  # fmt: skip
-#: The file extension of each download (the first ``format=`` alias is what the link asks for).
-_EXTENSIONS = {"rdfxml": "rdf", "ntriples": "nt", "turtle": "ttl", "nquads": "nq", "json": "srj", "xml": "srx"}
 
 #: The terms the editor completes: the classes and properties used or defined in the graph, and its resources.
 COMPLETION_QUERY = f"""
@@ -63,8 +55,7 @@ _lock = threading.Lock()
 
 
 def _format_json(fmt: Format) -> dict[str, str]:
-    extension = _EXTENSIONS.get(fmt.key, fmt.aliases[0])
-    return {"format": fmt.aliases[0], "label": FORMAT_LABELS[fmt.key], "extension": extension}
+    return {"format": fmt.aliases[0], "label": fmt.label, "extension": fmt.extension}
 
 
 def result_formats() -> dict[str, list[dict[str, str]]]:

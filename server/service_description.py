@@ -5,8 +5,8 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD
 
+from ..kg.formats import GRAPH_FORMATS, SOLUTION_FORMATS
 from ..kg.namespaces import VOID, bind_prefixes
-from .formats import GRAPH_FORMATS, SOLUTION_FORMATS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 

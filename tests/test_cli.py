@@ -70,12 +70,13 @@ def test_query_prints_a_table_csv_or_json(built, capsys):
     import re
 
     from minusma_kg.kg.queries import find_saved_query
-    from minusma_kg.server.engine import QueryJob, execute, load_store
+    from minusma_kg.kg.sparql import QueryJob, execute
+    from minusma_kg.kg.store import load_in_memory
 
     assert main(["query", "14", "--data", str(built.out)]) == 0
     table = capsys.readouterr().out
     assert "res:assimi-goita" in table and "Assimi Goïta" in table
-    leaders = execute(load_store(built.out / "minusma-kg.nq"), QueryJob(find_saved_query("14").text)).count
+    leaders = execute(load_in_memory(built.out / "minusma-kg.nq"), QueryJob(find_saved_query("14").text)).count
     assert leaders >= 1 and re.search(rf"\({leaders} rows?\)\n$", table)  # as many rows as the query has
     assert main(["query", "12-security-council", "--format", "csv", "--data", str(built.out)]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "members,votesRequired,vetoHolder"

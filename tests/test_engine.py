@@ -6,7 +6,10 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from minusma_kg.server.engine import Engine, QueryJob, WorkerSettings, execute, load_store
+from minusma_kg.kg.formats import format_named
+from minusma_kg.kg.sparql import QueryJob, execute
+from minusma_kg.kg.store import load_in_memory
+from minusma_kg.server.engine import Engine, WorkerSettings
 
 from minusma_kg.errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
 
@@ -16,12 +19,12 @@ BIG = ("PREFIX mkg: <https://w3id.org/minusma-kg/ontology#> SELECT ?t (CONCAT(?t
 
 @pytest.fixture(scope="module")
 def store(built) -> ox.Store:
-    return load_store(built.out / "minusma-kg.nq")
+    return load_in_memory(built.out / "minusma-kg.nq")
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
 def test_a_long_answer_is_cut_at_a_row_within_the_byte_cap(store, fmt):
-    outcome = execute(store, QueryJob(BIG, solution_format=fmt, limit=1_000_000, max_bytes=200_000))
+    outcome = execute(store, QueryJob(BIG, solution_format=format_named(fmt), limit=1_000_000, max_bytes=200_000))
     assert outcome.truncated and outcome.truncated_by == "bytes"
     assert 0 < len(outcome.body) <= 200_000
     assert outcome.count > 0
@@ -31,7 +34,7 @@ def test_a_long_answer_is_cut_at_a_row_within_the_byte_cap(store, fmt):
 
 def test_a_long_graph_answer_is_cut_within_the_byte_cap(store):
     query = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-    outcome = execute(store, QueryJob(query, graph_format="ntriples", limit=1_000_000, max_bytes=100_000))
+    outcome = execute(store, QueryJob(query, graph_format=format_named("ntriples"), limit=1_000_000, max_bytes=100_000))
     assert outcome.truncated_by == "bytes" and len(outcome.body) <= 100_000
     assert len(outcome.body.splitlines()) == outcome.count
 

@@ -33,7 +33,8 @@ from minusma_kg.kg.namespaces import (
 )
 from minusma_kg.kg.queries import SavedQuery, load_saved_queries
 from minusma_kg.kg.sources import Sources
-from minusma_kg.server.engine import QueryJob, execute, load_store
+from minusma_kg.kg.sparql import QueryJob, execute
+from minusma_kg.kg.store import load_in_memory
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF
 
@@ -203,7 +204,7 @@ def test_every_statement_has_a_speaker_and_evidence(grown):
 
 @pytest.fixture(scope="module")
 def stores(built, grown):
-    return load_store(built.out / "minusma-kg.nq"), load_store(grown.result.out / "minusma-kg.nq")
+    return load_in_memory(built.out / "minusma-kg.nq"), load_in_memory(grown.result.out / "minusma-kg.nq")
 
 
 def _run(store, query: SavedQuery):

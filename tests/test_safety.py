@@ -10,7 +10,7 @@ import time
 
 import pytest
 from minusma_kg.kg.queries import load_saved_queries
-from minusma_kg.server.engine import QueryJob
+from minusma_kg.kg.sparql import QueryJob
 from minusma_kg.server.safety import Limits, check_query, is_update, service_targets
 
 from minusma_kg.errors import QueryRefusedError

@@ -7,10 +7,10 @@ import calendar
 import re
 
 import pytest
+from minusma_kg.kg.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS
 from minusma_kg.kg.namespaces import MKG, PREFIXES
 from minusma_kg.kg.queries import SavedQuery, load_saved_queries
-from minusma_kg.server.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS
-from minusma_kg.server.saved import FORMAT_LABELS, result_formats
+from minusma_kg.server.saved import result_formats
 from rdflib import OWL, RDF, RDFS, Literal, Namespace, URIRef
 
 from tests import test_browser
@@ -301,7 +301,10 @@ def test_completions_list_every_class_and_property_of_the_ontology_with_its_labe
 
 
 def test_every_result_format_has_a_name_a_student_knows():
-    assert {f.key for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS)} <= set(FORMAT_LABELS)
+    labels = [f.label for f in (*SOLUTION_FORMATS, *GRAPH_FORMATS)]
+    assert all(labels) and len(set(labels)) == len(labels)
+    offered = result_formats()
+    assert {d["label"] for kind in offered.values() for d in kind} == set(labels)
 
 
 def _shot(page, name: str) -> None:
