@@ -47,7 +47,7 @@ from pathlib import Path
 import yaml
 from minusma_kg.kg import paths
 from minusma_kg.kg.dataset_dir import open_build
-from minusma_kg.kg.layout import NQUADS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, REPORT, STORE, TRIG, TURTLE, VOID_FILE
+from minusma_kg.kg.layout import NQUADS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, QUERIES, REPORT, STORE, TRIG, TURTLE, VOID_FILE
 from minusma_kg.kg.namespaces import CURATION_GRAPH, ENTITIES_GRAPH, GRAPH, INFERRED_GRAPH, MKG, RES
 from minusma_kg.kg.publish import publish_atomically, write_info
 from minusma_kg.kg.store import write_store
@@ -355,6 +355,8 @@ def make_build(
             for name in COPIED:
                 if (built.path / name).is_file():
                     shutil.copyfile(built.path / name, directory / name)
+            if (built.path / QUERIES).is_dir():  # the saved questions the server offers
+                shutil.copytree(built.path / QUERIES, directory / QUERIES)
             info = {
                 **built.info,
                 "dataset_sha256": digest,

@@ -20,7 +20,7 @@ from ..errors import AnnotationErrors
 from .assemble import Assembly, assemble
 from .dataset_dir import DEFAULT_BUILD_DIR
 from .examples import add_examples
-from .layout import INFO, NQUADS, REPORT, VOID_FILE
+from .layout import INFO, NQUADS, QUERIES, REPORT, VOID_FILE
 from .namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
 from .ontology_docs import write_ontology_docs
 from .publish import (
@@ -32,6 +32,7 @@ from .publish import (
     write_dataset,
     write_info,
 )  # fmt: skip
+from .queries import load_saved_queries, write_saved_queries
 from .reason import infer_triples
 from .sources import PACKAGE_SOURCES, Sources, read_sources
 from .stats import Stats, compute
@@ -176,6 +177,7 @@ def build(
         with _timed(timings, "docs", progress, "writing the documentation"):
             metadata.serialize(directory / VOID_FILE, format="turtle")
             write_ontology_docs(sources.ontology_file, directory)
+            write_saved_queries(load_saved_queries(sources.queries_dir), directory / QUERIES)
             bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
             write_info(directory, info)
 

@@ -18,6 +18,8 @@ VOID_FILE = "void.ttl"
 ONTOLOGY_HTML = "ontology.html"
 #: The ontology's Turtle as the build read it: /ontology serves it beside the HTML made from the same file.
 ONTOLOGY_TURTLE = "ontology.ttl"
+#: The saved queries as the build read them (``NN-name.rq``, a directory): the server lists, runs and serves these.
+QUERIES = "queries"
 #: The read-only pyoxigraph store (a directory of RocksDB files), with the union as its default graph.
 STORE = "minusma-kg.oxigraph"
 #: Every file a build publishes; a legacy build (no GENERATOR key) may be replaced only if it holds nothing else.

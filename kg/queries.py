@@ -92,6 +92,17 @@ def load_saved_queries(directory: Path = paths.QUERIES_DIR) -> list[SavedQuery]:
     return [parse_saved_query(p) for p in sorted(directory.glob("*.rq"))]
 
 
+def write_saved_queries(queries: list[SavedQuery], directory: Path) -> None:
+    """Copy the saved queries into a build's ``directory`` (new), byte for byte, under their file names.
+
+    The server reads them from there, never from the sources: the questions it offers are those the build
+    published as SPARQL examples, whatever the checkout holds now.
+    """
+    directory.mkdir()
+    for query in queries:
+        (directory / query.path.name).write_bytes(query.path.read_bytes())
+
+
 def read_query_file(path: Path) -> SavedQuery:
     """An ad hoc ``.rq`` file, header or not: only the saved queries in ``queries/`` must describe themselves."""
     return SavedQuery(path.stem, path.stem, "", (), "table", path.read_text(encoding="utf-8"), path)

@@ -32,7 +32,8 @@ def render(query: str, data: Path, fmt: str = "table", width: int = 60) -> str:
     if outcome.kind == "boolean":
         return ("yes" if doc["boolean"] else "no") + "\n"
     variables = doc["head"]["vars"]
-    rows = [[shorten(b[v]["value"], TABLE_PREFIXES) if v in b else "" for v in variables] for b in doc["results"]["bindings"]]
+    bindings = doc["results"]["bindings"]
+    rows = [[shorten(b[v]["value"], TABLE_PREFIXES) if v in b else "" for v in variables] for b in bindings]
     cells = [[c if len(c) <= width else c[: width - 1] + "…" for c in row] for row in rows]
     widths = [max([len(v), *(len(r[i]) for r in cells)]) for i, v in enumerate(variables)]
     line = "  ".join(v.ljust(w) for v, w in zip(variables, widths, strict=True))

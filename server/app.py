@@ -13,7 +13,8 @@ from flask_cors import CORS
 
 from ..kg.dataset_dir import open_build
 from ..kg.formats import GRAPH_FORMATS
-from ..kg.queries import load_saved_queries
+from ..kg.layout import QUERIES
+from ..kg.queries import SavedQuery, load_saved_queries
 from .admission import ClientSlots, KnownQueries
 from .config import Config
 from .engine import Engine, WorkerSettings
@@ -63,6 +64,8 @@ class AppState:
     cache: ResultCache
     slots: ClientSlots
     known: KnownQueries  # the saved questions: light, so they may use the reserved workers
+    #: The saved questions the build published (its ``queries/``), read once: the build never changes while serving.
+    saved: list[SavedQuery]
 
     @property
     def version(self) -> str:
@@ -122,9 +125,10 @@ def create_app(config: Config | None = None) -> Flask:
             settings=WorkerSettings(deny_network=not config.allowed_services, max_memory=config.worker_memory),
         )
     )
-    known = KnownQueries(q.text for q in load_saved_queries())
+    saved = load_saved_queries(build.path / QUERIES)
+    known = KnownQueries(q.text for q in saved)
     app.extensions["minusma-kg"] = AppState(
-        config, engine, info, ResultCache(config.result_cache), ClientSlots(config.per_client), known
+        config, engine, info, ResultCache(config.result_cache), ClientSlots(config.per_client), known, saved
     )
 
     from . import pages, reconcile, saved

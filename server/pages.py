@@ -29,7 +29,6 @@ from ..errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
 from ..kg.formats import GRAPH_FORMATS
 from ..kg.layout import DUMPS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, VOID_FILE
 from ..kg.namespaces import GRAPH, MKG, OA, PREFIXES, RES, shorten, sparql_prologue
-from ..kg.queries import load_saved_queries
 from ..kg.sparql import QueryJob
 from .formats import negotiate
 
@@ -147,7 +146,7 @@ def topic_of(tags: tuple[str, ...]) -> str:
 
 @blueprint.get("/")
 def index() -> str:
-    queries = load_saved_queries()
+    queries = current_app.extensions["minusma-kg"].saved
     by_topic: dict[str, list] = defaultdict(list)
     for q in queries:
         by_topic[topic_of(q.tags)].append(q)

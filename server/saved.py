@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, current_app, jsonify, send_file
 
 from ..kg.formats import BOOLEAN_FORMATS, GRAPH_FORMATS, SOLUTION_FORMATS, Format
 from ..kg.namespaces import PREFIXES
-from ..kg.queries import load_saved_queries
 from ..kg.sparql import QueryJob
 
 blueprint = Blueprint("saved_queries", __name__)
@@ -76,7 +75,7 @@ def _page_context() -> dict[str, object]:
 @blueprint.get("/queries")
 def list_queries() -> Response:
     """Every saved query with its metadata and text, and the prefixes the endpoint announces."""
-    queries = [q.to_json() for q in load_saved_queries()]
+    queries = [q.to_json() for q in current_app.extensions["minusma-kg"].saved]
     for q in queries:
         q["endpoint"] = "/sparql"
     return jsonify({"prefixes": PREFIXES, "queries": queries})
@@ -133,7 +132,7 @@ def view_file(name: str) -> Response:
 
 @blueprint.get("/queries/<name>.rq")
 def query_text(name: str) -> Response:
-    for q in load_saved_queries():
+    for q in current_app.extensions["minusma-kg"].saved:
         if q.name == name:
             return Response(q.text, mimetype="application/sparql-query")
     abort(404)

@@ -104,6 +104,32 @@ def test_the_ontology_served_is_the_one_the_build_published_whatever_the_sources
     assert label == Literal("Coup", lang="en") and ">Coup<" in html and "Putsch" not in html
 
 
+def test_the_saved_questions_are_those_the_build_published_whatever_the_sources_say_now(built, tmp_path, monkeypatch):
+    import shutil
+    from pathlib import Path
+
+    from minusma_kg.kg import paths
+    from minusma_kg.server.app import create_app
+    from minusma_kg.server.config import Config
+
+    published = sorted(p.name for p in (built.out / "queries").glob("*.rq"))
+    assert published == sorted(p.name for p in paths.QUERIES_DIR.glob("*.rq"))  # the build copied every one
+    data = shutil.copytree(built.out, tmp_path / "build")
+    first = data / "queries" / published[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("# title:", "# title: (as built)", 1), encoding="utf-8")
+    monkeypatch.setattr(paths, "QUERIES_DIR", tmp_path / "nothing")  # the sources changed after the build
+    app = create_app(Config(data=data, workers=1, reserved_workers=0))
+    try:
+        client = app.test_client()
+        listed = client.get("/queries").get_json()["queries"]
+        assert [q["name"] for q in listed] == [Path(name).stem for name in published]
+        assert listed[0]["title"].startswith("(as built)")
+        assert client.get(f"/queries/{Path(published[0]).stem}.rq").data == first.read_bytes()
+        assert "(as built)" in client.get("/").text
+    finally:
+        app.extensions["minusma-kg"].engine.close()
+
+
 def test_the_void_description_is_served_where_clients_look(client):
     r = client.get("/.well-known/void")
     assert r.mimetype == "text/turtle"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from minusma_kg.kg import build as kg_build
 from minusma_kg.kg.build import build
-from minusma_kg.kg.layout import NQUADS, PUBLISHED, STORE, TRIG, TURTLE
+from minusma_kg.kg.layout import NQUADS, PUBLISHED, QUERIES, STORE, TRIG, TURTLE
 from minusma_kg.kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, PREFIXES
 from minusma_kg.kg.publish import STAGING_MARKER, publish_atomically
 from rdflib import BNode, Dataset, Graph
@@ -192,7 +192,8 @@ def test_publish_checks_again_just_before_the_swap(tmp_path):
 
 def test_a_legacy_build_is_replaced_only_if_it_holds_nothing_else(built, tmp_path):
     legacy = Path(shutil.copytree(built.out, tmp_path / "legacy"))
-    shutil.rmtree(legacy / STORE)  # builds from before the generator key had no store either
+    shutil.rmtree(legacy / STORE)  # builds from before the generator key had no store either,
+    shutil.rmtree(legacy / QUERIES)  # nor a copy of the saved queries
     info = json.loads((legacy / "build-info.json").read_text())
     del info["generator"], info["format_version"], info["store"]
     (legacy / "build-info.json").write_text(json.dumps(info))
@@ -202,6 +203,7 @@ def test_a_legacy_build_is_replaced_only_if_it_holds_nothing_else(built, tmp_pat
 
     mixed = Path(shutil.copytree(built.out, tmp_path / "mixed"))
     shutil.rmtree(mixed / STORE)
+    shutil.rmtree(mixed / QUERIES)
     (mixed / "build-info.json").write_text(json.dumps(info))
     (mixed / "notes.txt").write_text("mine")
     before = snapshot(mixed)
