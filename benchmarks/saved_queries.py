@@ -56,9 +56,9 @@ class Timing:
 
 def _child(conn: Any, data: str) -> None:  # pragma: no cover - runs in a child process
     """Open the build's store and time each query the parent sends, as a query worker would run it."""
+    from minusma_kg.kg.sparql import QueryJob, execute
     from minusma_kg.kg.store import open_store
     from minusma_kg.server.config import Config
-    from minusma_kg.kg.sparql import QueryJob, execute
 
     build = open_build(data)
     store = open_store(build.nquads, build.store)

@@ -73,7 +73,7 @@ class AppState:
 
     def service_description_response(self, format_param: str | None) -> Response:
         fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, format_param)
-        if fmt is None or fmt.rdflib is None:  # (a graph format always names its rdflib serialiser)
+        if fmt is None:
             return Response("No acceptable RDF format for the service description.\n", 406, mimetype="text/plain")
         stats = self.info.get("stats", {})
         per_graph = stats.get("triples_per_graph", {})
@@ -125,10 +125,10 @@ def create_app(config: Config | None = None) -> Flask:
             settings=WorkerSettings(deny_network=not config.allowed_services, max_memory=config.worker_memory),
         )
     )
-    saved = load_saved_queries(build.path / QUERIES)
-    known = KnownQueries(q.text for q in saved)
+    published = load_saved_queries(build.path / QUERIES)
+    known = KnownQueries(q.text for q in published)
     app.extensions["minusma-kg"] = AppState(
-        config, engine, info, ResultCache(config.result_cache), ClientSlots(config.per_client), known, saved
+        config, engine, info, ResultCache(config.result_cache), ClientSlots(config.per_client), known, published
     )
 
     from . import pages, reconcile, saved

@@ -72,7 +72,7 @@ class _Worker:
         self.sandboxed = bool(message[1])
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return bool(self.process.is_alive())
 
     def kill(self) -> None:
         self.process.kill()
@@ -114,7 +114,7 @@ class Engine:
         self._workers: set[_Worker] = set()  # idle and busy: close() stops them all
         self._lock = threading.Lock()
         # lanes that lost a worker, or a reply queue for a worker to start now; None stops the spawner
-        self._wanted: queue.Queue[Any] = queue.Queue()
+        self._wanted: queue.Queue[str | queue.Queue[_Worker | BaseException] | None] = queue.Queue()
         threading.Thread(target=self._spawner, name="query-worker-spawner", daemon=True).start()
         lanes = (("general", max(1, workers)), ("reserved", max(0, reserved)))
         started = [(lane, self._start_process()) for lane, n in lanes for _ in range(n)]
@@ -130,7 +130,7 @@ class Engine:
 
     def _start_process(self) -> _Worker:
         """A worker process started by the spawner thread (it starts loading; the caller waits for it)."""
-        reply: queue.Queue[Any] = queue.Queue()
+        reply: queue.Queue[_Worker | BaseException] = queue.Queue()
         self._wanted.put(reply)
         started = reply.get(timeout=self._start_timeout)
         if isinstance(started, BaseException):
@@ -161,12 +161,16 @@ class Engine:
                     delay = min(delay * 2, 30.0)
                     continue
                 with self._lock:
-                    if not self._closed:
+                    if not self._is_closed():  # close() may have run (in another thread) while it started
                         self._workers.add(w)
                         self._lanes[lane].idle.put(w)
                         break
                 w.kill()
                 break
+
+    def _is_closed(self) -> bool:
+        """Read anew on each call: another thread sets it (an attribute test would be narrowed once by mypy)."""
+        return self._closed
 
     def _take(self, reserved: bool) -> tuple[str, _Worker]:
         """An idle, live worker: from the reserve first for pages, from the general lane otherwise."""
@@ -196,7 +200,7 @@ class Engine:
         try:
             worker.conn.send(job)
             if worker.conn.poll(timeout):
-                outcome = worker.conn.recv()
+                outcome: QueryOutcome = worker.conn.recv()  # what _worker_main sends: execute's outcome
                 self._lanes[lane].idle.put(worker)
                 return outcome
         except (EOFError, OSError) as exc:

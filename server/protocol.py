@@ -6,6 +6,7 @@ import hashlib
 import logging
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -15,6 +16,9 @@ from ..kg.formats import BOOLEAN_FORMATS, BY_KIND, GRAPH_FORMATS, SOLUTION_FORMA
 from ..kg.sparql import QueryJob
 from .formats import acceptable, negotiate
 from .safety import Limits, check_query
+
+if TYPE_CHECKING:
+    from .app import AppState
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("sparql", __name__)
@@ -93,7 +97,7 @@ def _dataset(req: ProtocolRequest) -> tuple[tuple[str, ...] | None, tuple[str, .
 
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
-    state = current_app.extensions["minusma-kg"]
+    state: AppState = current_app.extensions["minusma-kg"]
     config = state.config
     try:
         req = parse_request()

@@ -11,6 +11,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from io import BytesIO
 
 import pyoxigraph as ox
@@ -174,10 +175,10 @@ class RemoteStore:
         if partial:  # a Virtuoso "anytime" answer: the rows found before its time limit, with status 200
             stopped = f"the store stopped the query at its own time limit ({partial}) and sent part of it"
             raise QueryTimeoutError(stopped)
+        result: ox.QuerySolutions | ox.QueryBoolean | bool | Iterator[ox.Triple]
         if content_type in (ACCEPT_RESULTS, "application/json"):
-            result = ox.parse_query_results(BytesIO(body), format=ox.QueryResultsFormat.JSON)
-            if form == "ASK" and isinstance(result, ox.QuerySolutions):
-                result = _boolean(result)
+            parsed = ox.parse_query_results(BytesIO(body), format=ox.QueryResultsFormat.JSON)
+            result = _boolean(parsed) if form == "ASK" and isinstance(parsed, ox.QuerySolutions) else parsed
         else:
             quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
             result = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from minusma_kg.kg.dataset_dir import open_build
 from minusma_kg.kg.layout import STORE
-from minusma_kg.kg.store import load_in_memory, manifest, open_store
 from minusma_kg.kg.sparql import QueryJob, execute
+from minusma_kg.kg.store import load_in_memory, manifest, open_store
 from minusma_kg.server.engine import Engine, WorkerSettings
 from minusma_kg.server.snapshot import pin
 

@@ -302,8 +302,8 @@ BOUND_QUERIES = [
 def test_a_binding_inside_the_where_group_means_what_a_trailing_values_clause_means(query, built):
     """What the store backend sends (VALUES opening the WHERE group), evaluated by pyoxigraph, gives the answer of
     SPARQL 1.1's trailing VALUES clause: the binding moved, its meaning did not."""
-    from minusma_kg.kg.store import load_in_memory
     from minusma_kg.kg.sparql import QueryJob
+    from minusma_kg.kg.store import load_in_memory
     from minusma_kg.server.remote import _bind
 
     store = load_in_memory(built.out / "minusma-kg.nq")
