@@ -25,6 +25,8 @@ SHAPES = _package_dir(f"{_PROJECT}.ontology") / "shapes.ttl"
 QUERIES_DIR = _package_dir(f"{_PROJECT}.queries")
 ARTICLES_DIR = _KG / "articles"
 ENTITIES = _KG / "entities.yaml"
+#: Facts the articles do not state (resolution numbers), each with its source.
+EXTERNAL = _KG / "external.yaml"
 WIKIDATA_DIR = _KG / "wikidata"
 #: Names in other languages than the articles', one ``<lang>.tsv`` per language, each name with its sources.
 NAMES_DIR = _KG / "names"

@@ -26,8 +26,6 @@ from .annotations import Article, EntityDecl, LineDict, LineList, load_yaml, rea
 from .coordinates import COORDINATES_FILE, Coordinates, read_coordinates
 from .names import NameDecl, read_all_names
 
-_EXTERNAL_FILE = paths.ENTITIES.with_name("external.yaml")
-
 
 @dataclass(frozen=True)
 class Sources:
@@ -42,7 +40,7 @@ class Sources:
     #: The entity registry shared by the articles.
     entities_file: Path = paths.ENTITIES
     #: Facts the articles do not state (resolution numbers), with their source.
-    external_file: Path = _EXTERNAL_FILE
+    external_file: Path = paths.EXTERNAL
     #: owl:sameAs links from entities to Wikidata items.
     links_file: Path = paths.WIKIDATA_DIR / "links.tsv"
     #: The Wikidata items checked by hand: only ``verified`` ones may be linked or mapped to.

@@ -1,9 +1,9 @@
 """A pool of query worker processes that can be killed when a query runs too long.
 
 pyoxigraph evaluates a query in Rust and cannot be interrupted from Python, so a thread that runs a runaway
-query would keep a core busy for ever. Each worker process holds its own in-memory copy of the dataset (a few
-thousand quads load in milliseconds); a query that overruns the timeout gets its worker killed and replaced,
-and the other workers go on answering.
+query would keep a core busy for ever. Each worker process opens the build's read-only store (or, for a build
+without one, loads the N-Quads) and runs :func:`minusma_kg.kg.sparql.execute`; a query that overruns the timeout
+gets its worker killed and replaced, and the other workers go on answering.
 
 Heavy queries must not starve light ones: a query never waits for a worker (when every worker of its lane is
 busy the caller is told at once, and answers 503 with Retry-After), and a reserve of workers serves only the

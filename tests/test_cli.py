@@ -17,7 +17,7 @@ from minusma_kg.server import wsgi as server_wsgi
 
 from minusma_kg.cli import main
 from minusma_kg.errors import QueryFileError
-from tests.commands import console_script
+from tests.commands import console_script, free_port
 from tests.test_publish import fake_checkout, snapshot
 
 
@@ -102,7 +102,6 @@ def test_query_runs_a_file_and_reports_a_bad_one(built, entities, tmp_path, caps
 def test_serve_runs_the_production_server_on_loopback(built, tmp_path):
     """`minusma-kg serve` as the README runs it: gunicorn on 127.0.0.1, answering SPARQL until stopped."""
     import json
-    import socket
     import time
     import urllib.request
 
@@ -132,11 +131,6 @@ def test_serve_runs_the_production_server_on_loopback(built, tmp_path):
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:

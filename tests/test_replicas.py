@@ -30,6 +30,8 @@ import pytest
 from minusma_kg.kg.queries import SavedQuery, load_saved_queries
 from minusma_kg.server.config import Config
 
+from tests.commands import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 CFG = ROOT / "deploy" / "haproxy" / "minusma-kg.cfg"
 STORES_CFG = ROOT / "deploy" / "haproxy" / "oxigraph-stores.cfg"
@@ -48,11 +50,6 @@ def haproxy() -> str:
         pytest.fail("HAProxy is not installed: run `apt-get install haproxy` (Debian's 2.6; .ci/run installs it)")
     return found
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def saved_questions() -> list[SavedQuery]:

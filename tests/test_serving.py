@@ -26,14 +26,11 @@ from pathlib import Path
 import pytest
 from minusma_kg.kg.queries import load_saved_queries
 
+from tests.commands import free_port
+
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -80,7 +77,7 @@ class Served:
 
 
 def _serve(data: Path, processes: int = 1, **env: str) -> Served:
-    port = _free_port()
+    port = free_port()
     environ = {**os.environ, "MINUSMA_KG_TIMEOUT": "3", "MINUSMA_KG_WORKERS": "2", "MINUSMA_KG_RESERVED_WORKERS": "1",
                "MINUSMA_KG_PER_CLIENT": "2", "MINUSMA_KG_RESULT_CACHE": "0", **env}  # fmt: skip
     process = subprocess.Popen(  # noqa: S603

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import time
 import urllib.request
@@ -12,15 +11,9 @@ import pytest
 from minusma_kg.kg.namespaces import RES, sparql_prologue
 
 from minusma_kg.cli import main
-from tests.commands import console_script
+from tests.commands import console_script, free_port
 from tests.comparison import COMPARISON_QUERIES, both_answers
 from tests.corpus import Corpus
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +22,7 @@ def oxigraph_server():
         exe = console_script("oxigraph")  # the test extra installs it beside this interpreter
     except FileNotFoundError as missing:
         pytest.fail(str(missing))
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([exe, "serve", "--bind", f"127.0.0.1:{port}"],  # noqa: S603 (the installed oxigraph)
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.parse
@@ -25,6 +24,7 @@ from minusma_kg.kg.graph_store import PASSWORD_ENV, UNION_GRAPH, store_query_url
 from minusma_kg.kg.namespaces import RES, sparql_prologue
 
 from minusma_kg.cli import _store_url, main, parser
+from tests.commands import free_port
 from tests.comparison import COMPARISON_QUERIES, both_answers
 from tests.corpus import Corpus
 
@@ -73,11 +73,6 @@ MaxQueryExecutionTime = 60
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _select(url: str, query: str, params: list[tuple[str, str]] = ()) -> list[dict]:
     body = urllib.parse.urlencode([("query", query), *params]).encode()
@@ -97,7 +92,7 @@ def running_virtuoso(db: Path) -> Iterator[tuple[str, int]]:
     exe = shutil.which("virtuoso-t")
     if exe is None:
         pytest.fail("virtuoso-t is not installed: apt-get install virtuoso-opensource (Debian; .ci/run installs it)")
-    http_port, sql_port = _free_port(), _free_port()
+    http_port, sql_port = free_port(), free_port()
     (db / "virtuoso.ini").write_text(INI.format(db=db, sql_port=sql_port, http_port=http_port))
     proc = subprocess.Popen([exe, "+foreground", "+configfile", str(db / "virtuoso.ini")], cwd=db,  # noqa: S603
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
