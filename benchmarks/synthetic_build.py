@@ -57,7 +57,6 @@ from minusma_kg.errors import NotABuildError
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
 log = logging.getLogger(__name__)
 
 #: The copying scheme's version, in build-info.json: a dataset made by another version is made again, not reused.

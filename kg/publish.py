@@ -250,4 +250,3 @@ def write_info(directory: Path, info: dict[str, Any]) -> None:
     if (directory / STORE).is_dir():  # the store was loaded from this build's N-Quads: it carries their digest
         info = {**info, "store": {"files": manifest(directory / STORE), "dataset_sha256": info.get("dataset_sha256")}}
     (directory / INFO).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-

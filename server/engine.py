@@ -28,6 +28,7 @@ from ..kg.store import open_store
 
 log = logging.getLogger(__name__)
 
+
 @dataclass(frozen=True)
 class WorkerSettings:
     """How each query worker process confines itself before it loads the data."""

@@ -54,7 +54,6 @@ class Limits:
     max_operators: int = 1000
 
 
-
 @dataclass(frozen=True)
 class _Token:
     kind: str

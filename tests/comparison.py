@@ -13,7 +13,8 @@ COMPARISON_QUERIES: dict[str, str] = {
     "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
     "dates": P + "SELECT ?e ?text ?v WHERE { ?e mkg:when ?d . ?d mkg:dateText ?text OPTIONAL { ?d mkg:dateValue ?v } }",
     "in-sahel": P + "SELECT ?e WHERE { ?e mkg:occurredIn res:sahel }",
-    "optional-filter": P + """SELECT ?w ?party ?n WHERE { ?w a mkg:Withdrawal ; mkg:withdrawingParty ?party
+    "optional-filter": P
+    + """SELECT ?w ?party ?n WHERE { ?w a mkg:Withdrawal ; mkg:withdrawingParty ?party
         OPTIONAL { ?w mkg:personnelCount ?n } FILTER(?party != res:minusma) }""",
     "path": P + "SELECT ?place WHERE { res:bamako mkg:locatedIn+ ?place }",
 }
@@ -45,8 +46,13 @@ def rows_of(results: dict, unordered: dict[str, str] | None = None) -> list[tupl
         rows.append(
             tuple(
                 sorted(
-                    (var, term["type"].replace("typed-literal", "literal"), term["value"], term.get("xml:lang", ""),
-                     term.get("datatype", "") if term["type"] != "bnode" else "")
+                    (
+                        var,
+                        term["type"].replace("typed-literal", "literal"),
+                        term["value"],
+                        term.get("xml:lang", ""),
+                        term.get("datatype", "") if term["type"] != "bnode" else "",
+                    )
                     for var, term in binding.items()
                     if term["type"] != "bnode"
                 )

@@ -125,9 +125,7 @@ class Corpus:
 
     def sources(self, about: str, key: str | None = None) -> set[str]:
         """IRIs of the articles with a fact about ``about`` (that sets or dates ``key``, if given)."""
-        return {
-            str(article_iri(a)) for a, f in self.facts(about) if key is None or key in f.values or key in f.dates
-        }
+        return {str(article_iri(a)) for a, f in self.facts(about) if key is None or key in f.values or key in f.dates}
 
     def values(self, about: str, prop: str) -> list[Any]:
         """Every value the articles give ``about`` for ``prop``."""

@@ -132,7 +132,6 @@ def test_serve_runs_the_production_server_on_loopback(built, tmp_path):
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 120) -> subprocess.CompletedProcess:
     """``python -m minusma_kg`` from this checkout, as a user runs it: exit code and output, tracebacks included."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

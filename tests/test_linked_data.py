@@ -78,8 +78,18 @@ def test_a_page_names_each_rdf_form_in_link_headers_and_in_its_html(client, path
     assert _links(rdf).get("text/html") == path  # and the RDF points back to the page
 
 
-@pytest.mark.parametrize("path", ["/resource/no-such-thing", "/graph/no-such-graph", "/graph/article/999",
-                                  "/ontology/9.9.9", "/ontology/Coup", "/graph/article/003/x", "/dumps/nothing.gz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/resource/no-such-thing",
+        "/graph/no-such-graph",
+        "/graph/article/999",
+        "/ontology/9.9.9",
+        "/ontology/Coup",
+        "/graph/article/003/x",
+        "/dumps/nothing.gz",
+    ],
+)
 @pytest.mark.parametrize("accept", [*RDF_TYPES, "text/html", "*/*"])
 def test_unknown_iris_are_404_in_every_format(client, path, accept):
     assert client.get(path, headers={"Accept": accept}).status_code == 404

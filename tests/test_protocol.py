@@ -208,8 +208,11 @@ def test_a_malformed_query_is_400_with_the_parsers_position(client):
         ("GET", {"query_string": {"query": "PREFIX x: <urn:x#> # c\nDELETE WHERE { ?s ?p ?o }"}}, 400),
         ("POST", {"data": {"update": "CLEAR ALL"}, "content_type": "application/x-www-form-urlencoded"}, 403),
         ("POST", {"data": "DROP ALL", "content_type": "application/sparql-update"}, 403),
-        ("POST", {"data": {"query": "LOAD <http://example.org/x>"},
-                  "content_type": "application/x-www-form-urlencoded"}, 400),
+        (
+            "POST",
+            {"data": {"query": "LOAD <http://example.org/x>"}, "content_type": "application/x-www-form-urlencoded"},
+            400,
+        ),
         ("GET", {"query_string": {"update": "CLEAR DEFAULT"}}, 403),
     ],
 )

@@ -41,10 +41,13 @@ def test_every_statement_quote_is_verbatim_in_an_article(dataset, articles):
 
 
 def test_every_event_and_statement_cites_an_article_in_its_own_graph(dataset, corpus):
-    q = sparql_prologue() + """
+    q = (
+        sparql_prologue()
+        + """
     SELECT ?e ?g WHERE {
       GRAPH ?g { ?e mkg:describedIn ?a . ?e mkg:evidence ?ev . ?ev prov:wasQuotedFrom ?a }
     }"""
+    )
     cited = {}
     for e, g in dataset.query(q):
         cited.setdefault(e, set()).add(g)
@@ -76,9 +79,12 @@ def test_articles_that_disagree_on_a_name_keep_both_claims(dataset):
 
 def test_one_article_can_disagree_with_itself_and_both_dates_stay(dataset):
     """Article 004: the statement was issued 'on Thursday' and 'released on Wednesday'."""
-    q = sparql_prologue() + """
+    q = (
+        sparql_prologue()
+        + """
     SELECT ?text ?value WHERE { GRAPH <https://w3id.org/minusma-kg/graph/article/004> {
       res:council-of-ministers-statement mkg:when ?d . ?d mkg:dateText ?text ; mkg:dateValue ?value } }"""
+    )
     rows = {(str(t), str(v)) for t, v in dataset.query(q)}
     assert rows == {("on Thursday", "2024-11-07"), ("on Wednesday", "2024-11-06")}
 
@@ -97,20 +103,26 @@ def test_one_article_can_disagree_with_itself_and_both_dates_stay(dataset):
 def test_dates_carry_their_words_their_precision_and_how_they_were_resolved(
     dataset, event, article, text, value, precision
 ):
-    q = sparql_prologue() + f"""
+    q = (
+        sparql_prologue()
+        + f"""
     SELECT ?text ?value ?precision ?note WHERE {{ GRAPH <https://w3id.org/minusma-kg/graph/article/{article}> {{
       res:{event} mkg:when ?d . ?d mkg:dateText ?text ; mkg:dateResolution ?note .
       OPTIONAL {{ ?d mkg:dateValue ?value }} OPTIONAL {{ ?d mkg:datePrecision ?precision }} }} }}"""
+    )
     ((t, v, p, note),) = list(dataset.query(q))
     assert (str(t), str(v), str(p).rsplit("#", 1)[1]) == (text, value, precision)
     assert len(str(note)) > 10
 
 
 def test_an_undated_weekday_stays_unresolved_and_says_why(dataset):
-    q = sparql_prologue() + """
+    q = (
+        sparql_prologue()
+        + """
     SELECT ?d ?note WHERE { GRAPH <https://w3id.org/minusma-kg/graph/article/001> {
       res:diop-withdrawal-call mkg:when ?d . ?d mkg:dateResolution ?note
       FILTER NOT EXISTS { ?d mkg:dateValue ?v } } }"""
+    )
     ((_, note),) = list(dataset.query(q))
     assert "does not give" in str(note)
 

@@ -80,6 +80,7 @@ def test_queries_are_found_by_name_number_or_file():
 # which events are single-source, how many statements a speaker made) is derived from the annotations, so the
 # checks hold however many articles there are. tests/test_growth.py runs them again with a sixth article added.
 
+
 def _rows_with(rows, **expected) -> list[dict]:
     return [r for r in rows if all(r.get(k) == v for k, v in expected.items())]
 
@@ -328,7 +329,6 @@ def check_counts(rows, corpus):
         assert r.get("asOf") == (published.isoformat() if published else None)
 
 
-
 def check_dates_in_owl_time(rows, corpus):
     graph = "https://w3id.org/minusma-kg/graph/article/"
     assert _rows_with(rows, subject=RES + "coup-2020", edge="at", unit="month", position="2020-08", graph=graph + "004")
@@ -337,6 +337,7 @@ def check_dates_in_owl_time(rows, corpus):
     assert {(r["subject"], r["graph"]) for r in rows} <= dated
     assert {r["unit"] for r in rows} <= {"day", "week", "month", "year"}
     assert all("year" in r for r in rows if "position" in r)  # an XSD position only where the year is known
+
 
 def check_places_on_a_map(rows, corpus):
     from minusma_kg.kg.coordinates import read_coordinates

@@ -9,11 +9,17 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from tests.corpus import Corpus
 
-COUP_LEADERS = sparql_prologue() + """
+COUP_LEADERS = (
+    sparql_prologue()
+    + """
 SELECT ?leader WHERE { res:coup-2020 mkg:coupLeader ?leader }"""
+)
 
-IN_SAHEL = sparql_prologue() + """
+IN_SAHEL = (
+    sparql_prologue()
+    + """
 SELECT ?event WHERE { ?event mkg:occurredIn res:sahel }"""
+)
 
 
 def _asserted(ds: Dataset) -> Dataset:
@@ -34,11 +40,17 @@ def corpus(articles, entities) -> Corpus:
     return Corpus(tuple(articles), tuple(entities))
 
 
-CHAINED_LEADERS = sparql_prologue() + """
+CHAINED_LEADERS = (
+    sparql_prologue()
+    + """
 SELECT ?coup ?leader WHERE { ?coup mkg:perpetratedBy/mkg:ledBy ?leader }"""
+)
 
-CHAINED_PLACES = sparql_prologue() + """
+CHAINED_PLACES = (
+    sparql_prologue()
+    + """
 SELECT ?event WHERE { ?event mkg:occurredIn/mkg:locatedIn+ res:sahel }"""
+)
 
 
 def test_the_coup_leader_comes_from_the_property_chain(dataset, corpus):

@@ -51,7 +51,6 @@ def haproxy() -> str:
     return found
 
 
-
 def saved_questions() -> list[SavedQuery]:
     """The saved questions a replica answers from its own data (the federated one needs the internet)."""
     return [q for q in load_saved_queries() if "needs-internet" not in q.tags]

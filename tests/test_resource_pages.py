@@ -203,8 +203,10 @@ def test_the_info_box_names_every_label_and_alias_with_its_language(client, data
                 names.setdefault(local(s), set()).add((str(name), name.language))
     tagged = sorted(n for n, ns in names.items() if any(lang and lang != "en" for _, lang in ns))
     for name in [*tagged, "minusma", "assimi-goita"]:
-        listed = {text_of(li.xpath("span[@class='name']")[0]): li.xpath("span[@class='lang']/text()")
-                  for li in info(html(client, f"/resource/{name}"), "names").xpath(".//li")}
+        listed = {
+            text_of(li.xpath("span[@class='name']")[0]): li.xpath("span[@class='lang']/text()")
+            for li in info(html(client, f"/resource/{name}"), "names").xpath(".//li")
+        }
         for text, lang in names[name]:  # "Minusma English French alias": the name, each of its languages, its kind
             assert text in listed and (not lang or language_name(lang) in listed[text]), (name, text, lang, listed)
 
@@ -228,8 +230,11 @@ def test_reported_counts_read_with_their_qualifier_and_unit(client, dataset):
         pytest.skip("this build states no quantity nodes (mkg:hasCount)")
     for s, q in quantities:
         figures = text_of(info(html(client, f"/resource/{local(s)}"), "counts"))
-        number = dataset.value(q, URIRef("https://schema.org/value")) or dataset.value(
-            q, URIRef("https://schema.org/minValue")) or dataset.value(q, URIRef("https://schema.org/maxValue"))
+        number = (
+            dataset.value(q, URIRef("https://schema.org/value"))
+            or dataset.value(q, URIRef("https://schema.org/minValue"))
+            or dataset.value(q, URIRef("https://schema.org/maxValue"))
+        )
         unit = dataset.value(q, URIRef("https://schema.org/unitText"))
         assert number_text(str(number)) in figures and (unit is None or str(unit) in figures), (s, figures)
         if dataset.value(q, MKG.approximate) == Literal(True) and dataset.value(q, URIRef("https://schema.org/value")):

@@ -73,7 +73,6 @@ MaxQueryExecutionTime = 60
 """
 
 
-
 def _select(url: str, query: str, params: list[tuple[str, str]] = ()) -> list[dict]:
     body = urllib.parse.urlencode([("query", query), *params]).encode()
     request = urllib.request.Request(f"{url}/sparql", data=body,  # noqa: S310 (loopback)
