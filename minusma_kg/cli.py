@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TypedDict
 
 from . import __version__
 from .errors import NotABuildError, QueryFileError, QueryRefusedError, UnsafeOutputDirError
@@ -132,7 +133,8 @@ def _store_url(args: argparse.Namespace) -> str | None:
     """--store, naming the graph that holds the union when --store-union-graph is given (a Virtuoso store)."""
     store = args.store if args.store is not None else os.environ.get("MINUSMA_KG_STORE")
     if not store or args.store_union_graph is None:
-        return args.store  # None: Config reads MINUSMA_KG_STORE itself
+        given: str | None = args.store  # None: Config reads MINUSMA_KG_STORE itself
+        return given
     from .kg.graph_store import store_query_url
 
     return store_query_url(store, args.store_union_graph)
@@ -222,7 +224,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _draft_options(args: argparse.Namespace) -> dict:
+class DraftOptions(TypedDict):
+    """What the command line says of an article that the text may not: keyword arguments of draft and add."""
+
+    title: str | None
+    publisher: str | None
+    published: date | None
+    url: str | None
+
+
+def _draft_options(args: argparse.Namespace) -> DraftOptions:
     return {"title": args.title, "publisher": args.publisher, "published": args.published, "url": args.url}
 
 
@@ -356,7 +367,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser(
         "build",
-                    help="articles -> RDF -> SHACL -> OWL 2 RL -> published files",
+        help="articles -> RDF -> SHACL -> OWL 2 RL -> published files",
         description="Build the graph from the annotated articles, validate it against the shapes, reason over it "
         "(OWL 2 RL) and publish TriG, N-Quads, Turtle and the validation report into --out. On a violation nothing "
         "is published and the previous output stays as it was.",
@@ -366,7 +377,7 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser(
         "validate",
-                    help="check the annotations and the SHACL shapes only",
+        help="check the annotations and the SHACL shapes only",
         description="Assemble the graph and validate it against ontology/shapes.ttl without reasoning or publishing. "
         "Every problem is reported in one run: schema (kg/annotation.schema.json), evidence and dates not in the text, "
         "unknown ids, shape violations, warnings, and the items still marked 'review: draft' (exit 1 while any "
@@ -379,7 +390,7 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser(
         "stats",
-                    help="print counts of a built dataset",
+        help="print counts of a built dataset",
         description="Print triples per named graph, instances per class and the number of inferred triples.",
     )
     s.add_argument("--data", default=None, metavar="DIR", help=STATS_DATA_HELP)
@@ -387,7 +398,7 @@ def parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser(
         "serve",
-                    help="serve the graph through a SPARQL 1.1 endpoint",
+        help="serve the graph through a SPARQL 1.1 endpoint",
         description="Serve the built dataset at /sparql (SPARQL 1.1 Protocol, read-only) with uvicorn. Without "
         "--data, builds build/ first when it holds no build of the current sources; a --data directory must already "
         "hold a build. Options override MINUSMA_KG_* variables.",
@@ -396,21 +407,33 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     sv.add_argument("--port", type=port_number, default=8000, help="port (default: %(default)s)")
     sv.add_argument("--processes", type=int, default=None, help="HTTP processes (default: one per CPU)")
-    sv.add_argument("--threads", type=int, default=None,
-                    help="threads per HTTP process running the app (MINUSMA_KG_THREADS, default 8)")
+    sv.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per HTTP process running the app (MINUSMA_KG_THREADS, default 8)",
+    )
     sv.add_argument("--workers", type=int, default=None, help="query worker processes (MINUSMA_KG_WORKERS, default 2)")
-    sv.add_argument("--timeout", type=float, default=None,
-                    help="seconds a query may run (MINUSMA_KG_TIMEOUT, default 10)")
-    sv.add_argument("--result-limit", type=int, default=None,
-                    help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)")
-    sv.add_argument("--allow-service", action="append", metavar="IRI",
-                    help="a SERVICE IRI queries may call (repeatable)")
-    sv.add_argument("--cors-origin", action="append", metavar="ORIGIN",
-                    help="an origin allowed by CORS (repeatable; default *)")
+    sv.add_argument(
+        "--timeout", type=float, default=None, help="seconds a query may run (MINUSMA_KG_TIMEOUT, default 10)"
+    )
+    sv.add_argument(
+        "--result-limit", type=int, default=None, help="most rows returned (MINUSMA_KG_RESULT_LIMIT, default 10000)"
+    )
+    sv.add_argument(
+        "--allow-service", action="append", metavar="IRI", help="a SERVICE IRI queries may call (repeatable)"
+    )
+    sv.add_argument(
+        "--cors-origin", action="append", metavar="ORIGIN", help="an origin allowed by CORS (repeatable; default *)"
+    )
     from .kg.graph_store import CHUNK_TRIPLES, UNION_GRAPH
 
-    sv.add_argument("--store", default=None, metavar="URL",
-                    help="answer queries with this external SPARQL query endpoint (MINUSMA_KG_STORE)")
+    sv.add_argument(
+        "--store",
+        default=None,
+        metavar="URL",
+        help="answer queries with this external SPARQL query endpoint (MINUSMA_KG_STORE)",
+    )
     sv.add_argument("--store-union-graph", nargs="?", const=UNION_GRAPH, default=None, metavar="IRI",
                     help="the store (Virtuoso) holds the union in this named graph (publish --union-graph): queries "
                     "see it as their default graph, and GRAPH ?g does not see it (default IRI: %(const)s)")  # fmt: skip
@@ -419,7 +442,7 @@ def parser() -> argparse.ArgumentParser:
 
     pb = sub.add_parser(
         "publish",
-                    help="load the dataset into a SPARQL Graph Store Protocol store",
+        help="load the dataset into a SPARQL Graph Store Protocol store",
         description="PUT every named graph of the built dataset, and their union as the default graph, into a SPARQL "
         "1.1 Graph Store Protocol endpoint (Oxigraph server: http://HOST:7878/store; Fuseki: http://HOST:3030/DS/data; "
         "Virtuoso: http://HOST:8890/sparql-graph-crud-auth with --user and --union-graph; see docs/stores.md).",
@@ -432,13 +455,18 @@ def parser() -> argparse.ArgumentParser:
     pb.add_argument("--union-graph", nargs="?", const=UNION_GRAPH, default=None, metavar="IRI",
                     help="put the union into this named graph, for a store without a default graph (Virtuoso; "
                     "default IRI: %(const)s); serve with --store-union-graph")  # fmt: skip
-    pb.add_argument("--chunk-triples", type=int, default=CHUNK_TRIPLES, metavar="N",
-                    help="most triples per request; larger graphs are appended in parts (default: %(default)s)")
+    pb.add_argument(
+        "--chunk-triples",
+        type=int,
+        default=CHUNK_TRIPLES,
+        metavar="N",
+        help="most triples per request; larger graphs are appended in parts (default: %(default)s)",
+    )
     pb.set_defaults(func=_cmd_publish)
 
     q = sub.add_parser(
         "query",
-                    help="run a saved query (or a .rq file) against the built graph",
+        help="run a saved query (or a .rq file) against the built graph",
         description="Run a saved query from queries/ by name or number (see --list), or any .rq file, against the "
         "built dataset (union default graph, inferences included), and print the result.",
     )
@@ -450,7 +478,7 @@ def parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser(
         "export",
-                    help="write the graph for Wikidata's tools or OpenRefine",
+        help="write the graph for Wikidata's tools or OpenRefine",
         description="quickstatements: QuickStatements V1 commands for what the articles say about entities linked to "
         "Wikidata (never CREATE; every statement sourced to its article). mixnmatch: the entities not linked to "
         "Wikidata as a Mix'n'match catalogue (id, name, description, url, type). openrefine: every entity as CSV "
@@ -459,19 +487,31 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("format", choices=["quickstatements", "mixnmatch", "openrefine"])
     ex.add_argument("--data", default=None, metavar="DIR", help=DATA_HELP)
     ex.add_argument("--out", default=None, metavar="FILE", help="write here (default: standard output)")
-    ex.add_argument("--retrieved", type=iso_date, metavar="YYYY-MM-DD",
-                    help="the date the articles were consulted, for S813 'retrieved' (default: today)")
+    ex.add_argument(
+        "--retrieved",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="the date the articles were consulted, for S813 'retrieved' (default: today)",
+    )
     ex.set_defaults(func=_cmd_export)
 
     for name, func, help_text, description in (
-        ("draft", _cmd_draft, "print a drafted annotation of an article's text (changes nothing)",
-         "Read an article's text and print, in the annotation format, everything that can be read off it: metadata "
-         "(byline, dateline), mentions and new names, positions, statements (quotations and reported speech), date "
-         "expressions resolved against the publication date, numbers, places, and candidate links to events other "
-         "articles describe. Every drafted item is marked 'review: draft'. Nothing is written."),
-        ("add", _cmd_add, "copy an article's text into kg/articles with a drafted annotation beside it",
-         "Copy FILE into the articles directory as NNN_slug.txt (NNN: the next free number) and write the drafted "
-         "annotation beside it as NNN_slug.yaml, every item marked 'review: draft'. Refuses to overwrite anything."),
+        (
+            "draft",
+            _cmd_draft,
+            "print a drafted annotation of an article's text (changes nothing)",
+            "Read an article's text and print, in the annotation format, everything that can be read off it: metadata "
+            "(byline, dateline), mentions and new names, positions, statements (quotations and reported speech), date "
+            "expressions resolved against the publication date, numbers, places, and candidate links to events other "
+            "articles describe. Every drafted item is marked 'review: draft'. Nothing is written.",
+        ),
+        (
+            "add",
+            _cmd_add,
+            "copy an article's text into kg/articles with a drafted annotation beside it",
+            "Copy FILE into the articles directory as NNN_slug.txt (NNN: the next free number) and write the drafted "
+            "annotation beside it as NNN_slug.yaml, every item marked 'review: draft'. Refuses to overwrite anything.",
+        ),
     ):
         d = sub.add_parser(name, help=help_text, description=description)
         d.add_argument("file", metavar="FILE.txt", help="the article's text, verbatim (UTF-8)")
@@ -480,8 +520,12 @@ def parser() -> argparse.ArgumentParser:
         d.add_argument("--published", type=iso_date, metavar="YYYY-MM-DD",
                        help="the publication date (default: read off the text)")  # fmt: skip
         d.add_argument("--url", help="where the article was published")
-        d.add_argument("--articles-dir", default=str(paths.ARTICLES_DIR), metavar="DIR",
-                       help="the articles directory: what is known, where add writes (default: kg/articles)")
+        d.add_argument(
+            "--articles-dir",
+            default=str(paths.ARTICLES_DIR),
+            metavar="DIR",
+            help="the articles directory: what is known, where add writes (default: kg/articles)",
+        )
         d.set_defaults(func=func)
     return p
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from rdflib.namespace import OWL, RDF, RDFS
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..kg.formats import GRAPH_FORMATS, Format
 from ..kg.layout import NQUADS
@@ -119,7 +120,7 @@ def wants_rdf() -> bool:
     return best is not None and best != "text/html" and accept[best] > accept["text/html"]
 
 
-def rdf_response(quads: list[ox.Quad]) -> Response:
+def rdf_response(quads: list[ox.Quad]) -> WerkzeugResponse:
     fmt = negotiate(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
     if fmt is None:
         offered = ", ".join(f.media_type for f in GRAPH_FORMATS)
@@ -134,8 +135,10 @@ def rdf_response(quads: list[ox.Quad]) -> Response:
 
 def alternates(path: str) -> list[dict[str, str]]:
     """The RDF forms of the page at ``path`` (already percent-encoded): href and media type of each."""
-    return [{"href": f"{path}?format={f.aliases[0]}", "type": f.media_type, "key": f.aliases[0], "name": f.label}
-            for f in GRAPH_FORMATS]
+    return [
+        {"href": f"{path}?format={f.aliases[0]}", "type": f.media_type, "key": f.aliases[0], "name": f.label}
+        for f in GRAPH_FORMATS
+    ]
 
 
 def _request_path() -> str:
@@ -152,7 +155,7 @@ def _checked_iri(base: str, local: str) -> str | None:
 
 
 @blueprint.get("/graph/<path:name>")
-def graph(name: str) -> Response | str:
+def graph(name: str) -> WerkzeugResponse | str:
     """A named graph of the dataset: a summary for people, its triples (with its name in TriG/N-Quads) for clients."""
     iri = _checked_iri(str(GRAPH), name)
     index = _index()
@@ -208,7 +211,7 @@ def _version_iri() -> str | None:
 
 
 @blueprint.get("/ontology/<path:version>")
-def ontology_version(version: str) -> Response:
+def ontology_version(version: str) -> WerkzeugResponse:
     """The ontology's owl:versionIRI dereferences to this version (the one served); any other is 404."""
     if _version_iri() != f"{ONTOLOGY_IRI}/{version}":
         abort(404, f"No ontology version {ONTOLOGY_IRI}/{version} here.")
@@ -218,7 +221,7 @@ def ontology_version(version: str) -> Response:
 
 
 @blueprint.get("/.well-known/sparql-examples")
-def sparql_examples() -> Response:
+def sparql_examples() -> WerkzeugResponse:
     """The saved queries as SPARQL examples (SHACL executables), the ``…/graph/examples`` graph; Turtle by default."""
     quads = _index().graphs.get(EXAMPLES_GRAPH)
     if not quads:

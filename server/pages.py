@@ -18,12 +18,13 @@ import re
 import urllib.parse
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_from_directory
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
 from ..kg.formats import GRAPH_FORMATS
@@ -31,6 +32,21 @@ from ..kg.layout import DUMPS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, VOID_FILE
 from ..kg.namespaces import GRAPH, MKG, OA, PREFIXES, RES, shorten, sparql_prologue
 from ..kg.sparql import QueryJob
 from .formats import negotiate
+
+if TYPE_CHECKING:  # imported lazily at run time, as the functions that use them do
+    from .linked_data import DatasetIndex
+    from .matching import Candidate
+
+
+class GraphLink(TypedDict):
+    """A named graph as a value's source, as the templates show it."""
+
+    name: str
+    href: str | None
+
+
+# a value of a property as the pages key it: (term type, value, language tag, datatype)
+ValueKey = tuple[str, str, str | None, str | None]
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
@@ -45,7 +61,8 @@ def _select(query: str, **bindings: str) -> list[dict[str, dict[str, str]]]:
     and light, so they run on the workers kept back from ad hoc queries.
     """
     job = QueryJob(query, limit=5000, bindings=tuple(bindings.items()))
-    return run_known(job)["results"]["bindings"]
+    rows: list[dict[str, dict[str, str]]] = run_known(job)["results"]["bindings"]
+    return rows
 
 
 def run_known(job: QueryJob, timeout: float | None = None) -> Any:
@@ -147,7 +164,7 @@ def topic_of(tags: tuple[str, ...]) -> str:
 @blueprint.get("/")
 def index() -> str:
     queries = current_app.extensions["minusma-kg"].saved
-    by_topic: dict[str, list] = defaultdict(list)
+    by_topic: dict[str, list[Any]] = defaultdict(list)
     for q in queries:
         by_topic[topic_of(q.tags)].append(q)
     order = [title for title, _ in TOPICS] + [OTHER_TOPIC]
@@ -212,7 +229,7 @@ def yasgui_file(name: str) -> Response:
 
 
 @blueprint.get("/dumps/<name>")
-def dump(name: str) -> Response:
+def dump(name: str) -> WerkzeugResponse:
     data = Path(current_app.extensions["minusma-kg"].config.data)
     if name.endswith(".gz") and name.removesuffix(".gz") in DUMPS:  # compressed once per version of the file
         from .compression import gzipped_file
@@ -246,7 +263,7 @@ def void() -> Response:
 
 
 @blueprint.get("/ontology")
-def ontology() -> Response:
+def ontology() -> WerkzeugResponse:
     """The ontology: its documentation (pyLODE HTML) for browsers, Turtle or another RDF format for clients."""
     if not _wants_rdf():
         data = Path(current_app.extensions["minusma-kg"].config.data)
@@ -262,9 +279,9 @@ def ontology() -> Response:
     from .linked_data import rdf_response
 
     # the ontology graph of the build being served (TriG and N-Quads keep its graph name)
-    response = rdf_response(_dataset_index().graphs.get(str(GRAPH["ontology"]), []))
-    response.headers["Vary"] = "Accept"
-    return response
+    rdf = rdf_response(_dataset_index().graphs.get(str(GRAPH["ontology"]), []))
+    rdf.headers["Vary"] = "Accept"
+    return rdf
 
 
 def _wants_rdf() -> bool:
@@ -273,7 +290,7 @@ def _wants_rdf() -> bool:
     return wants_rdf()
 
 
-def _dataset_index():
+def _dataset_index() -> DatasetIndex:
     from .linked_data import dataset_index
 
     return dataset_index(current_app.extensions["minusma-kg"].config.data)
@@ -292,7 +309,7 @@ def alternates(path: str) -> list[dict[str, str]]:
 
 
 @blueprint.get("/resource/<path:local>")
-def resource(local: str) -> Response | str:
+def resource(local: str) -> WerkzeugResponse | str:
     """A resource of the graph: everything said about it, by whom, with the evidence; 404 in every format if unknown."""
     iri = resource_iri(local)
     if local == "dataset":  # the dataset itself (res:dataset): its VoID/DCAT description
@@ -381,8 +398,7 @@ _RELATED_DATES = (
 )
 #: Each path starts from a bound subject (one step first): Virtuoso refuses a transitive path with both ends open.
 _HIERARCHY = (
-    sparql_prologue("rdfs")
-    + "SELECT DISTINCT ?sub ?sup WHERE { "
+    sparql_prologue("rdfs") + "SELECT DISTINCT ?sub ?sup WHERE { "
     "{ ?sub rdfs:subPropertyOf ?p1 . ?sub rdfs:subPropertyOf+ ?sup } UNION "
     "{ ?sub rdfs:subClassOf ?c1 . ?sub rdfs:subClassOf+ ?sup } FILTER(isIRI(?sub) && isIRI(?sup) "
     "&& ?sub != ?sup) }"
@@ -397,7 +413,8 @@ def _hierarchy() -> dict[str, frozenset[str]]:
         for row in _select(_HIERARCHY):
             supers[row["sub"]["value"]].add(row["sup"]["value"])
         cache["hierarchy"] = {k: frozenset(v) for k, v in supers.items()}
-    return cache["hierarchy"]
+    hierarchy: dict[str, frozenset[str]] = cache["hierarchy"]
+    return hierarchy
 
 
 def _neighbours(iris: set[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
@@ -416,7 +433,7 @@ def _neighbours(iris: set[str]) -> tuple[dict[str, str], dict[str, set[str]]]:
         if "l" in r:
             lang = r["l"].get("xml:lang", "")
             rank = (0 if lang.startswith("en") else 1 if not lang else 2, r["l"]["value"])
-            labels[s] = min(labels.get(s, rank), rank)  # type: ignore[arg-type]
+            labels[s] = min(labels.get(s, rank), rank)
         if "t" in r:
             types[s].add(r["t"]["value"])
     return {s: v[1] for s, v in labels.items()}, types
@@ -428,18 +445,18 @@ def _article_name(iri: str, labels: dict[str, str]) -> dict[str, str | None]:
     return {"iri": iri, "name": local.replace("/", " "), "title": labels.get(iri, ""), "href": local_href(iri)}
 
 
-def _graph_link(g: str) -> dict[str, str | None]:
+def _graph_link(g: str) -> GraphLink:
     """A named graph as a value's source: "article 003", "entities", "names fr"."""
     name = g.removeprefix(str(GRAPH)).replace("/", " ") if g.startswith(str(GRAPH)) else g
     return {"name": name, "href": local_href(g)}
 
 
-def _first(details: dict[str, list[dict]], key: str) -> dict | None:
+def _first(details: dict[str, list[dict[str, str]]], key: str) -> dict[str, str] | None:
     found = details.get(key) or []
     return found[0] if found else None
 
 
-def _date_claim(details: dict[str, list[dict]], labels: dict[str, str]) -> dict[str, Any]:
+def _date_claim(details: dict[str, list[dict[str, str]]], labels: dict[str, str]) -> dict[str, Any]:
     """A date claim as it reads: the date in words, its typed value, the article's own words, the article."""
     from .readable import PRECISIONS, date_text
 
@@ -463,7 +480,7 @@ def _date_claim(details: dict[str, list[dict]], labels: dict[str, str]) -> dict[
     }  # fmt: skip
 
 
-def _quantity(details: dict[str, list[dict]], labels: dict[str, str]) -> dict[str, Any]:
+def _quantity(details: dict[str, list[dict[str, str]]], labels: dict[str, str]) -> dict[str, Any]:
     """A schema:QuantitativeValue (mkg:ReportedCount) as a sentence says it: "about 1,000 fighters", "at least 500",
     "nearly 150", with what it counts, the article's own words and the day it held on."""
     from .readable import date_text, literal_text
@@ -514,8 +531,8 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
     supers = _hierarchy()
 
     # values: property -> value key -> {term, graphs}; details of value nodes (date claims, quantities) by key
-    by_property: dict[str, dict[tuple, dict[str, Any]]] = defaultdict(dict)
-    details: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    by_property: dict[str, dict[ValueKey, dict[str, Any]]] = defaultdict(dict)
+    details: dict[ValueKey, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
     for row in outgoing:
         p, o = row["p"]["value"], row["o"]
         key = (o["type"], o["value"], o.get("xml:lang"), o.get("datatype"))
@@ -536,7 +553,7 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
     iris.update(v["value"] for d in details.values() for v in d.get(str(MKG.countOf), []))
     labels, kinds = _neighbours(iris)
 
-    def shown(p: str, key: tuple, entry: dict[str, Any]) -> dict[str, Any]:
+    def shown(p: str, key: ValueKey, entry: dict[str, Any]) -> dict[str, Any]:
         term, graphs = entry["term"], entry["graphs"]
         inferred = graphs == {INFERRED}
         base = {"inferred": inferred, "graphs": sorted((_graph_link(g) for g in graphs), key=lambda x: x["name"])}
@@ -553,7 +570,7 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
 
     # a value repeats another when a sub-property (a sub-class, for rdf:type) has the same value: OWL 2 RL infers
     # such repeats, and the build states some for other vocabularies' readers (time:hasTime beside mkg:when)
-    def repeats(p: str, key: tuple) -> str | None:
+    def repeats(p: str, key: ValueKey) -> str | None:
         for q, values in by_property.items():
             if q != p and p in supers.get(q, ()) and key in values:
                 return q
@@ -563,7 +580,8 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
                     return other[1]
         return None
 
-    rows, folded = [], []
+    rows: list[dict[str, Any]] = []
+    folded: list[dict[str, Any]] = []
     for p, values in by_property.items():
         label = labels.get(p, shorten(p))
         kept = []
@@ -599,7 +617,9 @@ def resource_view(iri: str, local: str) -> dict[str, Any]:
 NEIGHBOURHOOD_LIMIT = 60  # edges each way: a picture, not a hairball; the tables list them all
 
 
-def _neighbourhood(iri: str, label: str, rows: list[dict], incoming: list[dict]) -> dict[str, list[dict]]:
+def _neighbourhood(
+    iri: str, label: str, rows: list[dict[str, Any]], incoming: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
     """The resource's asserted links to and from other resources, as nodes and edges for the page's graph picture
     (server/static/views.js draws it); types and labels stay in the tables, where they read better."""
     nodes: dict[str, dict[str, Any]] = {}
@@ -633,14 +653,17 @@ def _info_box(rows: list[dict[str, Any]], supers: dict[str, frozenset[str]], lab
                 name = names.setdefault(v["text"], {"text": v["text"], "langs": [], "kind": kind})
                 if v["lang"] and v["lang"] not in name["langs"]:
                     name["langs"].append(v["lang"])
-    dates, where, who, counts = [], [], [], []
+    dates: list[dict[str, Any]] = []
+    where: list[dict[str, Any]] = []
+    who: list[dict[str, Any]] = []
+    counts: list[dict[str, Any]] = []
     # a count the build also states as a quantity node (mkg:hasCount) shows once, as the richer quantity
     quantified = {v["counts"] for r in rows for v in r["values"] if v["kind"] == "quantity" and v["counts"]}
     for r in rows:
         p = r["iri"]
         claims = [v for v in r["values"] if v["kind"] == "date" and not v["inferred"]]
         if claims:
-            groups: dict[tuple, dict[str, Any]] = {}
+            groups: dict[ValueKey, dict[str, Any]] = {}
             for c in claims:
                 g = groups.setdefault(c["key"], {**c, "articles": {}, "words": []})
                 g["articles"].update({a["iri"]: a for a in c["articles"]})
@@ -673,7 +696,9 @@ def _info_box(rows: list[dict[str, Any]], supers: dict[str, frozenset[str]], lab
             "where": where, "who": who, "counts": counts, "wikidata": wikidata}  # fmt: skip
 
 
-def _timeline(related: list[dict], labels: dict[str, str], supers: dict[str, frozenset[str]]) -> list[dict[str, Any]]:
+def _timeline(
+    related: list[dict[str, dict[str, str]]], labels: dict[str, str], supers: dict[str, frozenset[str]]
+) -> list[dict[str, Any]]:
     """The dated resources linked to this one, in date order: one line per event and date property, with every
     distinct date the articles give for it (most precise first), so disagreements stay visible."""
     from .readable import PRECISIONS, date_text
@@ -710,11 +735,16 @@ def _timeline(related: list[dict], labels: dict[str, str], supers: dict[str, fro
 
 def _is_amount(p: str, v: dict[str, Any]) -> bool:
     """A typed literal that counts or measures (an integer, a duration), not a date and not an identifier."""
-    return v["kind"] == "literal" and bool(v["datatype"]) and v["changed"] and not v["is_date"] and (
-        p not in IDENTIFIER_NUMBERS)
+    return (
+        v["kind"] == "literal"
+        and bool(v["datatype"])
+        and v["changed"]
+        and not v["is_date"]
+        and (p not in IDENTIFIER_NUMBERS)
+    )
 
 
-def _incoming_groups(incoming: list[dict], labels: dict[str, str]) -> list[dict[str, Any]]:
+def _incoming_groups(incoming: list[dict[str, dict[str, str]]], labels: dict[str, str]) -> list[dict[str, Any]]:
     """The resources that point here, grouped by the property they use ("about: 29 statements")."""
     groups: dict[str, dict[str, Any]] = {}
     for r in incoming:
@@ -734,7 +764,7 @@ FIND_LIMIT = 20  # results on the search page
 CLOSEST_LIMIT = 8  # names on a "not found" page
 
 
-def _hits(candidates: list, q: str) -> list[dict[str, Any]]:
+def _hits(candidates: list[Candidate], q: str) -> list[dict[str, Any]]:
     """Search candidates as the pages list them: name, types, the name that matched, a line of description."""
     from .matching import normalise
     from .reconcile import data
@@ -759,7 +789,7 @@ def _hits(candidates: list, q: str) -> list[dict[str, Any]]:
 
 
 @blueprint.get("/find")
-def find() -> Response | str:
+def find() -> WerkzeugResponse | str:
     """The search box's answer: straight to the page of an unambiguous name ("Goita", "Diop"), else a list.
 
     Names are matched as /search and /reconcile match them (accents, case, punctuation and aliases in every
@@ -785,11 +815,14 @@ def find() -> Response | str:
     return render_template("search.html", q=q, results=_hits(found, q), closest=_hits(closest, q), search_query=q)
 
 
-_INSTANCES = sparql_prologue("rdfs") + f"""SELECT ?s ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?description) WHERE {{
+_INSTANCES = (
+    sparql_prologue("rdfs")
+    + f"""SELECT ?s ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?description) WHERE {{
   GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{INFERRED}>)
   OPTIONAL {{ ?s rdfs:label ?l FILTER(LANG(?l) = "" || LANGMATCHES(LANG(?l), "en")) }}
   OPTIONAL {{ ?s rdfs:comment ?d FILTER(LANG(?d) = "" || LANGMATCHES(LANG(?d), "en")) }}
 }} GROUP BY ?s ?c"""
+)
 
 
 def _class_iri(name: str) -> str | None:
@@ -803,7 +836,7 @@ def _class_iri(name: str) -> str | None:
 def _instances(cls: str) -> list[dict[str, Any]]:
     """The things the articles and the registry say are of class ``cls`` (asserted, as the home page counts them)."""
     rows = _select(_INSTANCES, c=cls)
-    hits = [{"name": r["label"]["value"] if "label" in r else shorten(r["s"]["value"]),
+    hits: list[dict[str, Any]] = [{"name": r["label"]["value"] if "label" in r else shorten(r["s"]["value"]),
              "href": local_href(r["s"]["value"]) or r["s"]["value"], "types": [],
              "matched": None, "description": r["description"]["value"] if "description" in r else None}
             for r in rows]  # fmt: skip
