@@ -121,6 +121,7 @@ def test_datatypes_owl_2_lacks_are_named_and_enforced_by_the_shapes(owl, turtle)
     assert missed == []
 
 
+@pytest.mark.slow  # four runs of the OWL API in Java
 def test_the_checks_fail_on_an_undeclared_term_a_date_range_a_pun_and_a_contradiction(turtle, tmp_path):
     """The same checks, on the ontology changed four ways, find each change: so a passing run means something."""
     cls = sorted(c for c in turtle.subjects(RDF.type, OWL.Class) if c in MKG)[0]

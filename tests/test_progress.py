@@ -45,6 +45,7 @@ def on_a_terminal(argv: list[str], timeout: float = 600) -> str:
     return out.decode("utf-8", errors="replace")
 
 
+@pytest.mark.slow  # a whole build on a pseudo-terminal
 def test_the_stages_and_articles_show_on_a_terminal_and_not_in_a_pipe(articles):
     shown = on_a_terminal([sys.executable, "-c", CHECK])
     n = len(articles)

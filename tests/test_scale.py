@@ -110,6 +110,7 @@ def test_a_generated_corpus_copies_the_articles_with_unique_numbers_and_ids(scal
         assert [e.label for e in a.entities] == [e.label for e in original.entities]
 
 
+@pytest.mark.slow  # assembles and validates a generated corpus
 def test_a_generated_corpus_validates(scale: ModuleType, tmp_path: Path) -> None:
     originals, _ = read_articles()
     corpus = scale.generate(2 * len(originals), tmp_path / "articles")

@@ -137,6 +137,7 @@ def opened() -> Iterator[list[Path]]:
     active.clear()
 
 
+@pytest.mark.slow  # a whole build under an audit hook
 def test_the_build_reads_no_input_that_sources_does_not_list(copied: Sources, tmp_path: Path, opened: list[Path]):
     """Built from a copy of every input, the build opens none of the package's own inputs, and of the copy only what
     ``Sources.files()`` lists."""

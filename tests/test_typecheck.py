@@ -7,10 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 CHECKOUT = Path(__file__).resolve().parent.parent
 _REPORTED = re.compile(r"^(?P<path>[^\s:]+\.py):\d+: error: ", re.MULTILINE)
 
 
+@pytest.mark.slow  # runs mypy on the package: CI runs .ci/typecheck itself first
 def test_errors_are_reported_at_the_checkout_paths_and_fail_the_run():
     # --disallow-any-expr is stricter than the project's settings, so it finds errors in kg/ and server/ alike; no cache
     # is written, so the next ordinary run keeps its own
