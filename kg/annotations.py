@@ -60,10 +60,10 @@ class LineList(list[Any]):
 
 
 #: libyaml's parser when PyYAML was built with it (about 10x faster, the same nodes and marks), else PyYAML's own.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
+class _Loader(SafeLoader):  # type: ignore[valid-type,misc]
     """A safe loader whose mappings and sequences remember their lines, and which notes duplicate keys."""
 
     def __init__(self, stream: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .. import paths
+from ..annotations import SafeLoader
 from .text import fold_str
 
 #: Classes whose instances are agents or places (named things), not events or documents.
@@ -100,7 +101,7 @@ def _entities(items: Any, source: str) -> list[KnownEntity]:
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)  # noqa: S506 (libyaml's safe loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
 

@@ -7,6 +7,7 @@ offsets of the original text, so evidence passages are always cut from the text 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -51,18 +52,28 @@ class Folded:
         return self.index[start], self.index[end - 1] + 1
 
 
+@functools.lru_cache(maxsize=65536)
+def _folded_char(ch: str) -> str:
+    """One character folded: from the table, else its NFKD decomposition without the combining marks."""
+    mapped = _CHAR_MAP.get(ch)
+    if mapped is None:
+        mapped = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)) or ch
+    return mapped
+
+
+@functools.lru_cache(maxsize=1024)
 def fold(text: str) -> Folded:
-    """Accents dropped, quotes, apostrophes and dashes unified, the dots of acronyms ("U.N.") removed."""
+    """Accents dropped, quotes, apostrophes and dashes unified, the dots of acronyms ("U.N.") removed.
+
+    Cached (a Folded is immutable): drafting folds each article and each known name many times over.
+    """
     dropped = {m.start() + i for m in _ACRONYM.finditer(text) for i in range(1, m.end() - m.start(), 2)}
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
         if i in dropped:
             continue
-        mapped = _CHAR_MAP.get(ch)
-        if mapped is None:
-            mapped = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)) or ch
-        for c in mapped:
+        for c in _folded_char(ch):
             out.append(c)
             index.append(i)
     return Folded("".join(out), tuple(index))
