@@ -20,11 +20,10 @@ from ..errors import AnnotationErrors
 from .assemble import Assembly, assemble
 from .dataset_dir import DEFAULT_BUILD_DIR
 from .examples import add_examples
-from .layout import INFO, NQUADS, QUERIES, REPORT, VOID_FILE
+from .layout import FORMAT_VERSION, INFO, NQUADS, QUERIES, REPORT, VOID_FILE
 from .namespaces import INFERRED_GRAPH, LINKS_GRAPH, MKG, bind_prefixes
 from .ontology_docs import write_ontology_docs
 from .publish import (
-    FORMAT_VERSION,
     GENERATOR,
     check_replaceable,
     dump,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotABuildError
-from .layout import INFO, NQUADS, STORE
+from .layout import FORMAT_VERSION, INFO, NQUADS, STORE
 from .store import store_matches
 
 #: Where ``build`` writes and ``serve``, ``query``, ``export`` read by default: ``build/`` in the working directory.
@@ -102,6 +102,12 @@ def open_build(path: Path | str) -> BuildInfo:
         raise NotABuildError(f"{info_file} is not valid JSON ({exc}); {rebuild}") from exc
     if not isinstance(info, dict) or not isinstance(info.get("dataset_sha256"), str):
         raise NotABuildError(f"{info_file} has no dataset_sha256, so it was not written by a build; {rebuild}")
+    if info.get("format_version") != FORMAT_VERSION:
+        built_as = info.get("format_version", "unknown")
+        raise NotABuildError(
+            f"{directory} was built by another version of minusma-kg (format {built_as}; this one reads "
+            f"{FORMAT_VERSION}); {rebuild}"
+        )
     nquads = directory / NQUADS
     if not nquads.is_file():
         raise NotABuildError(f"{directory} holds no {NQUADS}: the build is incomplete; {rebuild}")

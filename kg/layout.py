@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from .formats import format_named
 
+#: build-info.json's "format_version": bumped when the published files change shape, so that a server refuses a
+#: build it would serve incompletely (2: the build holds ontology.ttl and queries/, which the server reads).
+FORMAT_VERSION = 2
+
 TRIG = "minusma-kg.trig"
 NQUADS = "minusma-kg.nq"
 TURTLE = "minusma-kg.ttl"

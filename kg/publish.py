@@ -28,8 +28,6 @@ log = logging.getLogger(__name__)
 
 #: build-info.json's "generator" says a directory is a minusma-kg build and may be replaced by the next one.
 GENERATOR = "minusma-kg"
-#: build-info.json's "format_version": bumped when the published files change shape.
-FORMAT_VERSION = 1
 #: Written into each staging directory while it is in use, so a killed build's leftovers can be told from user files.
 STAGING_MARKER = ".minusma-kg-staging"
 

@@ -107,3 +107,16 @@ def test_config_makes_a_relative_data_directory_absolute(tmp_path, monkeypatch):
     assert Config(data=Path("out")).data == tmp_path.resolve() / "out"
     assert Config.from_env({"MINUSMA_KG_DATA": "out"}).data == tmp_path.resolve() / "out"
     assert Config.from_env({}, data=Path("x")).data == tmp_path.resolve() / "x"
+
+
+def test_a_build_of_an_older_format_is_refused_not_served_without_its_queries_and_ontology(copy):
+    """Regression: a build from before the server read saved queries and ontology.ttl from the build directory
+    was served with no saved questions and a 404 for /ontology's Turtle, and nothing said why."""
+    shutil.rmtree(copy / "queries")
+    (copy / "ontology.ttl").unlink()
+    info = json.loads((copy / "build-info.json").read_text())
+    (copy / "build-info.json").write_text(json.dumps({**info, "format_version": 1}))
+    with pytest.raises(NotABuildError) as caught:
+        open_build(copy)
+    assert "built by another version of minusma-kg (format 1" in str(caught.value)
+    assert f"run `minusma-kg build --out {copy.resolve()}`" in str(caught.value)
