@@ -24,6 +24,8 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
 #: OWL-Time's Gregorian months (greg:August), the values of time:monthOfYear.
 GREG = Namespace("http://www.w3.org/ns/time/gregorian#")
+#: The SIB's vocabulary for SPARQL examples (spex:federatesWith), used by the examples graph (kg/examples.py).
+SPEX = Namespace("https://purl.expasy.org/sparql-examples/ontology#")
 #: W3C Basic Geo (WGS84) vocabulary: geo:lat and geo:long of the places (kg/places/coordinates.tsv).
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 
@@ -83,10 +85,13 @@ def bind_prefixes(g: Graph) -> Graph:
     return g
 
 
-#: A local name that reads as a prefixed name (``mkg:Coup``); resource names (``res:...``) are shortened whatever
-#: they hold, since the project mints them. ``server/static/app.js``'s ``shortIri`` applies the same rule in the page
+#: A local name that reads as a prefixed name (``mkg:Coup``); minted names (below) are shortened whatever they hold.
+#: ``server/static/app.js``'s ``shortIri`` applies the same rule in the page
 #: (tests/test_browser.py compares the two).
 _LOCAL_NAME = re.compile(r"[\w.-]+")
+#: The prefixes of the IRIs the project mints (resources, named graphs): shortened whatever their local part holds
+#: (``mkgg:article/003``), since a reader knows them by those names.
+MINTED = frozenset({"res", "mkgg"})
 
 
 def shorten(iri: str, prefixes: Iterable[str] | None = None) -> str:
@@ -97,7 +102,7 @@ def shorten(iri: str, prefixes: Iterable[str] | None = None) -> str:
     allowed = PREFIXES if prefixes is None else {p: PREFIXES[p] for p in prefixes}
     for prefix, ns in sorted(allowed.items(), key=lambda kv: -len(kv[1])):
         rest = iri[len(ns) :]
-        if iri.startswith(ns) and (prefix == "res" or _LOCAL_NAME.fullmatch(rest)):
+        if iri.startswith(ns) and (prefix in MINTED or _LOCAL_NAME.fullmatch(rest)):
             return f"{prefix}:{rest}"
     return iri
 

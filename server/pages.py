@@ -29,7 +29,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from ..errors import EngineBusyError, QueryTimeoutError, WorkerCrashedError
 from ..kg.formats import GRAPH_FORMATS
 from ..kg.layout import DUMPS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, VOID_FILE
-from ..kg.namespaces import GRAPH, MKG, OA, PREFIXES, RES, shorten, sparql_prologue
+from ..kg.namespaces import GRAPH, MINTED, MKG, OA, PREFIXES, RES, shorten, sparql_prologue
 from ..kg.sparql import QueryJob
 from .formats import negotiate
 
@@ -175,6 +175,7 @@ def index() -> str:
         tags=sorted({t for q in queries for t in q.tags}, key=lambda t: (t in TECHNICAL_TAGS, t)),
         overview=_overview(),
         prefixes=PREFIXES,
+        minted=sorted(MINTED),
         yasgui_installed=(YASGUI_BUILD / "yasgui.min.js").exists(),
         queries_json=json.dumps([q.to_json() for q in queries]),
         dataset_jsonld=dataset_jsonld(),

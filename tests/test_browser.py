@@ -190,15 +190,19 @@ def test_the_page_shortens_iris_exactly_as_the_server_does(page, live_server, da
     from rdflib import URIRef
 
     page.goto(live_server.url + "/")
-    prefixes = page.evaluate("JSON.parse(document.getElementById('minusma-config').textContent).prefixes")
-    assert prefixes == namespaces.PREFIXES  # the page's table is the project's
+    config = page.evaluate("JSON.parse(document.getElementById('minusma-config').textContent)")
+    prefixes, minted = config["prefixes"], config["minted"]
+    assert prefixes == namespaces.PREFIXES and set(minted) == namespaces.MINTED  # the page's tables are the project's
     # a namespace nested in another: the longer one must win in both, whatever order the table lists them in
     nested = {"ex": "http://example.org/ns", "exv": "http://example.org/ns-v2", **prefixes}
     monkeypatch.setattr(namespaces, "PREFIXES", nested)
     iris = sorted({str(n) for q in dataset.quads() for n in q if isinstance(n, URIRef)})
     iris += [str(namespaces.MKG) + "Goïta", str(namespaces.MKG) + "a/b", str(namespaces.MKG), str(namespaces.RES),
+             str(namespaces.GRAPH) + "article/003", str(namespaces.GRAPH) + "names/fr",
              "http://example.org/ns-v2x", "http://example.org/ns-v3", "urn:x-unknown:1"]  # fmt: skip
-    shortened = page.evaluate(f"([PREFIXES, iris]) => {{ {_page_shortener()}\n return iris.map(shortIri); }}",
-                              [nested, iris])  # fmt: skip
+    shortened = page.evaluate(
+        f"([PREFIXES, minted, iris]) => {{ const MINTED = new Set(minted); {_page_shortener()}\n"
+        " return iris.map(shortIri); }", [nested, minted, iris]
+    )  # fmt: skip
     differ = [(i, s, namespaces.shorten(i)) for i, s in zip(iris, shortened, strict=True) if s != namespaces.shorten(i)]
     assert differ == [] and len(iris) > 100

@@ -304,3 +304,10 @@ def test_a_union_graph_without_a_store_is_an_error_not_ignored(capsys, monkeypat
     monkeypatch.delenv("MINUSMA_KG_STORE", raising=False)
     assert main(["serve", "--store-union-graph", "--port", "9"]) == 1
     assert "--store URL" in capsys.readouterr().err
+
+
+def test_query_tables_shorten_graph_names_as_the_project_names_them(built, capsys):
+    """Regression: one shortener for all left graph IRIs whole in tables (``mkgg:article/003`` has a slash)."""
+    assert main(["query", "33", "--data", str(built.out)]) == 0
+    table = capsys.readouterr().out
+    assert "mkgg:article/" in table and "https://w3id.org/minusma-kg/graph/" not in table

@@ -7,6 +7,7 @@
   "use strict";
   const config = JSON.parse(document.getElementById("minusma-config").textContent);
   const PREFIXES = config.prefixes;
+  const MINTED = new Set(config.minted); // the prefixes of the IRIs the project mints (kg.namespaces.MINTED)
   const RES = PREFIXES.res;
   const MKG = PREFIXES.mkg;
   const XSD = PREFIXES.xsd;
@@ -23,14 +24,14 @@
   }
 
   // The rule of kg.namespaces.shorten, on the same table: the longest matching namespace first, a local name that
-  // reads as a prefixed name (Python's \w: letters and digits of any script), resource names whatever they hold.
+  // reads as a prefixed name (Python's \w: letters and digits of any script), minted names whatever they hold.
   // tests/test_browser.py compares the two.
   const BY_LENGTH = Object.entries(PREFIXES).sort((a, b) => b[1].length - a[1].length);
 
   function shortIri(iri) {
     for (const [prefix, ns] of BY_LENGTH) {
       const rest = iri.slice(ns.length);
-      if (iri.startsWith(ns) && (prefix === "res" || /^[\p{L}\p{N}_.-]+$/u.test(rest))) return prefix + ":" + rest;
+      if (iri.startsWith(ns) && (MINTED.has(prefix) || /^[\p{L}\p{N}_.-]+$/u.test(rest))) return prefix + ":" + rest;
     }
     return iri;
   }
