@@ -18,7 +18,7 @@ from .formats import acceptable, negotiate
 from .safety import Limits, check_query
 
 if TYPE_CHECKING:
-    from .app import AppState
+    from .state import AppState
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("sparql", __name__)
@@ -95,6 +95,14 @@ def _dataset(req: ProtocolRequest) -> tuple[tuple[str, ...] | None, tuple[str, .
     return req.default_graphs, req.named_graphs
 
 
+def _job_key(version: str, job: QueryJob) -> str:
+    """What an answer depends on, as text: the dataset's version, the query and its dataset, the formats' names and
+    the caps. Formats count by key only, so relabelling one (its label, its aliases) changes no ETag."""
+    formats = tuple(f.key if f else None for f in (job.solution_format, job.boolean_format, job.graph_format))
+    return repr((version, job.query, job.default_graphs, job.named_graphs, formats, job.limit, job.max_bytes,
+                 job.bindings))  # fmt: skip
+
+
 @blueprint.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     state: AppState = current_app.extensions["minusma-kg"]
@@ -142,7 +150,7 @@ def answer(req: ProtocolRequest, bindings: tuple[tuple[str, str], ...] = (), res
         config.max_result_bytes,
         bindings,
     )
-    etag = hashlib.sha256(repr((state.version, job)).encode("utf-8")).hexdigest()[:32]
+    etag = hashlib.sha256(_job_key(state.version, job).encode("utf-8")).hexdigest()[:32]
     if request.method == "GET" and etag in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{etag}"'})
     cached = state.cache.get(etag)
