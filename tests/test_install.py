@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -50,13 +51,35 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 600) 
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)  # noqa: S603
 
 
+def _source_tree(dest: Path) -> Path:
+    """The files a release is built from, copied into ``dest``: those git knows of (tracked, or new and not
+    ignored), and the query page's npm files that ``npm ci`` installed and the package declares.
+
+    Not the checkout itself: setuptools keeps its build directory between builds, and a module or a data file
+    dropped from the sources would still be in a wheel built there, so the test could pass on a broken package.
+    """
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607
+                            cwd=CHECKOUT, capture_output=True, check=True).stdout  # fmt: skip
+    files = [CHECKOUT / name for name in listed.decode().split("\0") if name]
+    server_data = PYPROJECT["tool"]["setuptools"]["package-data"]["minusma_kg.server"]
+    files += [f for pattern in server_data if pattern.startswith("ui/node_modules/")
+              for f in (CHECKOUT / "server").glob(pattern)]  # fmt: skip
+    for source in files:
+        if source.is_file():  # a file deleted but not yet committed is listed and absent
+            target = dest / source.relative_to(CHECKOUT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return dest
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """The wheel installed into its own directory, and an environment that imports minusma_kg only from there."""
     root = tmp_path_factory.mktemp("install")
     wheel_dir, site = root / "wheel", root / "site"
+    source = _source_tree(root / "source")
     built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                  "-w", str(wheel_dir), str(CHECKOUT)], cwd=root, env=dict(os.environ))  # fmt: skip
+                  "-w", str(wheel_dir), str(source)], cwd=root, env=dict(os.environ))  # fmt: skip
     assert built.returncode == 0, built.stderr
     wheel = next(wheel_dir.glob("minusma_kg-*.whl"))
     done = _run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(site), str(wheel)],

@@ -103,6 +103,8 @@ CASES = [
          add='res:country rdfs:label "Mali" .'),
     Case("person-holds-a-country", "Person", "must be a mkg:Position", "person",
          add="res:person mkg:holdsPosition res:country ."),
+    Case("person-no-label", "Labelled", "Needs an rdfs:label, and at most one", "person", "rdfs:label",
+         also=("Needs an rdfs:label in English",)),
     Case("person-no-english-label", "Labelled", "Needs an rdfs:label in English", "person", "rdfs:label",
          add="res:person rdfs:label \"Quelqu'un\"@fr ."),
     Case("person-two-french-labels", "Labelled", "at most one per language: other names in that language are mkg:alias",
