@@ -17,14 +17,13 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from . import paths
-from .namespaces import GRAPH, SDO, SH
+from .namespaces import GRAPH, SDO, SH, SPEX
 from .queries import SavedQuery, load_saved_queries
 
 EXAMPLES_GRAPH = GRAPH["examples"]
 #: The examples' IRIs: fragments of the document /.well-known/sparql-examples serves.
 EXAMPLES = Namespace("https://w3id.org/minusma-kg/.well-known/sparql-examples#")
 ENDPOINT = URIRef("https://w3id.org/minusma-kg/sparql")
-SPEX = Namespace("https://purl.expasy.org/sparql-examples/ontology#")
 _FORMS = {
     "SELECT": (SH.SPARQLSelectExecutable, SH.select),
     "CONSTRUCT": (SH.SPARQLConstructExecutable, SH.construct),

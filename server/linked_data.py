@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..kg.formats import GRAPH_FORMATS, Format
 from ..kg.layout import NQUADS
-from ..kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES, SH, shorten
+from ..kg.namespaces import GRAPH, ONTOLOGY_IRI, PREFIXES, RES, SH, SPEX, shorten
 from ..kg.sparql import serialize_rdf
 from .formats import negotiate
 
@@ -39,7 +39,7 @@ LABEL = str(RDFS.label)
 VERSION_IRI = str(OWL.versionIRI)
 EXAMPLES_GRAPH = str(GRAPH["examples"])
 SERIALIZE_PREFIXES = {**PREFIXES, "sh": str(SH),
-                      "spex": "https://purl.expasy.org/sparql-examples/ontology#"}  # fmt: skip
+                      "spex": str(SPEX)}  # fmt: skip
 #: Endpoints whose answer depends on Accept (content negotiation): each says ``Vary: Accept``, 404s included.
 NEGOTIATED = frozenset({
     "pages.resource", "pages.ontology", "linked_data.graph", "linked_data.ontology_version",

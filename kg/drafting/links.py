@@ -160,11 +160,13 @@ def event_for(ctx: Context, linker: Linker, start: int, end: int, cls: str | Non
 @lru_cache(maxsize=1)
 def _requirements() -> dict[str, list[str]]:
     """Class local name -> the shapes' messages for the mkg: properties it must have (sh:minCount >= 1)."""
-    from rdflib import Graph, Literal, Namespace
+    from rdflib import Graph, Literal
     from rdflib.namespace import RDF
 
-    sh = Namespace("http://www.w3.org/ns/shacl#")
-    mkg = "https://w3id.org/minusma-kg/ontology#"
+    from ..namespaces import MKG, SH
+
+    sh = SH
+    mkg = str(MKG)
     g = Graph().parse(paths.SHAPES, format="turtle")
     out: dict[str, list[str]] = {}
     for shape in g.subjects(RDF.type, sh.NodeShape):
