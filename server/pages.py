@@ -31,6 +31,7 @@ from ..kg.formats import GRAPH_FORMATS
 from ..kg.layout import DUMPS, ONTOLOGY_HTML, ONTOLOGY_TURTLE, VOID_FILE
 from ..kg.namespaces import GRAPH, MINTED, MKG, OA, PREFIXES, RES, shorten, sparql_prologue
 from ..kg.sparql import QueryJob
+from .assets import YASGUI_BUILD
 from .formats import negotiate
 
 if TYPE_CHECKING:  # imported lazily at run time, as the functions that use them do
@@ -50,7 +51,6 @@ ValueKey = tuple[str, str, str | None, str | None]
 
 blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
 
-YASGUI_BUILD = Path(__file__).parent / "ui" / "node_modules" / "@zazuko" / "yasgui" / "build"
 LABEL = str(RDFS.label)
 
 
