@@ -148,6 +148,7 @@ def test_names_graphs_dereference(client, names: list[NameDecl]) -> None:
 # --- found by the services integrators use ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # reconciles every French name over HTTP
 def test_reconciliation_finds_every_french_name_first_with_or_without_accents(client, names: list[NameDecl]) -> None:
     queries: dict[str, dict] = {}
     for i, n in enumerate(names):

@@ -37,6 +37,7 @@ def test_the_header_claims_owl_2_dl():
     assert "DL" in claimed_profiles(paths.ONTOLOGY)
 
 
+@pytest.mark.slow  # the OWL API and HermiT in a Java runtime
 @pytest.mark.parametrize("profile", sorted(CHECKERS))
 def test_the_header_claims_the_profiles_the_owl_api_confirms_and_no_other(owl, profile):
     report = owl.profiles[profile]
@@ -46,6 +47,7 @@ def test_the_header_claims_the_profiles_the_owl_api_confirms_and_no_other(owl, p
         assert not report.in_profile, f"the ontology is in OWL 2 {profile}: claim <{PROFILE_NS}{profile}>"
 
 
+@pytest.mark.slow  # the OWL API and HermiT in a Java runtime
 def test_hermit_finds_the_ontology_consistent_and_every_named_class_satisfiable(owl, turtle):
     verdict = owl.hermit
     assert verdict.consistent
@@ -98,6 +100,7 @@ def test_external_terms_are_declared_as_their_vocabularies_type_them(turtle):
     assert {t: k for t, k in kinds_of.items() if len(k) > 1} == {}  # one kind per IRI: no punned properties
 
 
+@pytest.mark.slow  # the OWL API and HermiT in a Java runtime
 def test_datatypes_owl_2_lacks_are_named_and_enforced_by_the_shapes(owl, turtle):
     """A data property whose datatype OWL 2 lacks names it with schema:rangeIncludes, and the shapes reject a value
     of another type: a plain string on a subject of the property's domain."""

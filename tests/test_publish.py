@@ -43,6 +43,7 @@ def test_every_form_is_written_and_parses(built, corpus):
     assert info["stats"]["inferred_triples"] == len(trig.graph(INFERRED_GRAPH))
 
 
+@pytest.mark.slow  # parses every dump whole with rdflib
 def test_the_dumps_hold_the_same_quads_and_read_with_the_projects_prefixes(built):
     """N-Quads, TriG and Turtle are written from one sorted dump (pyoxigraph); rdflib reads each back the same."""
     out = built.out

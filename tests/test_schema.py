@@ -361,6 +361,7 @@ def test_validate_file_lists_drafts_and_every_other_problem_in_one_run(
     assert f"  {path}:{_line(text, 'review: draft')}\n" in err
 
 
+@pytest.mark.slow  # two runs of the shapes over the corpus
 def test_validate_file_passes_a_reviewed_article_and_exits_1_on_drafts_alone(workspace: Path, tmp_path: Path, capsys):
     path = _article(tmp_path / "new", BASE)
     result = check_files([path], _sources(workspace))

@@ -89,6 +89,7 @@ def test_a_size_below_the_source_is_refused(synthetic, built: BuildResult, tmp_p
         synthetic.make_build(1, tmp_path / "too-small", built.out)
 
 
+@pytest.mark.slow  # makes two synthetic builds and their stores
 def test_the_same_dataset_is_reused_and_another_is_written(synthetic, built: BuildResult, tmp_path: Path):
     articles = sum(g.startswith(str(GRAPH["article/"])) for g in built.stats.triples_per_graph)
     dest = synthetic.make_build(articles + 1, tmp_path / "again", built.out)

@@ -185,6 +185,7 @@ def _shape_messages(shapes: Graph, name: str) -> list[str]:
     return [str(m) for n in nodes for m in shapes.objects(n, SH.message)]
 
 
+@pytest.mark.slow  # validates the shapes against SHACL's own shapes
 def test_the_shapes_file_is_itself_valid_shacl() -> None:
     from pyshacl import validate
 
