@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -34,13 +35,16 @@ NAMES_DIR = _KG / "names"
 PLACES_DIR = _KG / "places"
 
 
-@functools.lru_cache(maxsize=4096)
 def shown(file: str | Path) -> str:
-    """A file as a curator sees it in a message: relative to the working directory when inside it, else as given.
+    """A file as a curator sees it in a message: relative to the working directory when inside it, else as given."""
+    return _shown(str(file), os.getcwd())
 
-    Cached: resolving costs a system call per path component, and every stated triple names its file.
-    """
+
+@functools.lru_cache(maxsize=4096)
+def _shown(file: str, cwd: str) -> str:
+    """Cached per working directory (a caller may change it): resolving costs a system call per path component,
+    and every stated triple names its file."""
     path = Path(file)
     with contextlib.suppress(ValueError, OSError):
-        path = path.resolve().relative_to(Path.cwd())
+        path = path.resolve().relative_to(cwd)
     return path.as_posix()
