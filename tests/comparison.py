@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from minusma_kg.kg.namespaces import sparql_prologue
+from typing import Any
+
+from minusma_kg.kg.namespaces import RES, sparql_prologue
 from minusma_kg.kg.queries import load_saved_queries
 
 P = sparql_prologue()
@@ -21,6 +23,23 @@ COMPARISON_QUERIES: dict[str, str] = {
 COMPARISON_QUERIES.update(
     {q.name: q.text for q in load_saved_queries() if "needs-internet" not in q.tags and q.form == "SELECT"}
 )
+
+
+#: Who led the 2020 coup: stated by no article outright, inferred through the ontology's property chain.
+COUP_LEADERS = P + "SELECT ?l WHERE { res:coup-2020 mkg:coupLeader ?l }"
+
+
+def leaders_from_the_articles_alone(client: Any) -> tuple[set[str], set[str]]:
+    """The coup's leaders as ``client`` answers with only the article graphs as default graph, and as the
+    articles' annotations state them: a store that honours default-graph-uri gives the second (no inferences)."""
+    from tests.corpus import Corpus
+
+    corpus = Corpus.load()
+    graphs = [("default-graph-uri", g) for g in corpus.article_graphs]
+    r = client.get("/sparql", query_string=[("query", COUP_LEADERS), *graphs])
+    assert r.status_code == 200, r.text
+    stated = {str(RES[v]) for v in corpus.values("coup-2020", "coupLeader")}
+    return {b["l"]["value"] for b in r.json["results"]["bindings"]}, stated
 
 
 #: GROUP_CONCAT results, whose order SPARQL leaves undefined: variable -> separator, per saved query.

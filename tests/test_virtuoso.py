@@ -21,11 +21,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from minusma_kg.kg.graph_store import PASSWORD_ENV, UNION_GRAPH, store_query_url
-from minusma_kg.kg.namespaces import RES, sparql_prologue
+from minusma_kg.kg.namespaces import RES
 
 from minusma_kg.cli import _store_url, main, parser
 from tests.commands import free_port
-from tests.comparison import COMPARISON_QUERIES, both_answers
+from tests.comparison import COMPARISON_QUERIES, both_answers, leaders_from_the_articles_alone
 from tests.corpus import Corpus
 
 #: A Virtuoso start, a publish and every comparison query twice: about 15 s on 2 cores, so with the slow tests.
@@ -242,15 +242,9 @@ def test_a_query_cut_short_by_the_store_is_refused_not_served_in_part(published,
 
 
 def test_asserted_only_selection_works_through_the_store(store_client, client):
-    q = sparql_prologue() + "SELECT ?l WHERE { res:coup-2020 mkg:coupLeader ?l }"
-    corpus = Corpus.load()
-    graphs = [("default-graph-uri", g) for g in corpus.article_graphs]
-    r = store_client.get("/sparql", query_string=[("query", q), *graphs])
-    assert r.status_code == 200
-    stated = {str(RES[v]) for v in corpus.values("coup-2020", "coupLeader")}
-    assert {b["l"]["value"] for b in r.json["results"]["bindings"]} == stated
-    local = client.get("/sparql", query_string=[("query", q), *graphs]).json["results"]["bindings"]
-    assert stated == {b["l"]["value"] for b in local}
+    answered, stated = leaders_from_the_articles_alone(store_client)
+    assert answered == stated
+    assert leaders_from_the_articles_alone(client) == (stated, stated)
 
 
 def test_resource_descriptions_come_from_the_store_as_from_the_built_in_engine(client, store_client):
