@@ -146,7 +146,8 @@ def build(
     if inconsistencies:
         return BuildResult(False, out, report=report, errors=inconsistencies, warnings=warnings, timings=timings)
     with _timed(timings, "assemble", progress, "examples and Wikidata mappings"):  # two more graphs, after reasoning
-        add_examples(ds, sources.queries_dir)  # the saved queries as SPARQL examples (a graph not reasoned over)
+        saved_queries = load_saved_queries(sources.queries_dir)  # read once: the examples and the build's copy
+        add_examples(ds, saved_queries)  # the saved queries as SPARQL examples (a graph not reasoned over)
         mapping_errors = add_wikidata_mappings(ds, assembly.inputs)  # SKOS to Wikidata
     if mapping_errors:
         return BuildResult(False, out, report=report, errors=mapping_errors, warnings=warnings, timings=timings)
@@ -176,7 +177,7 @@ def build(
         with _timed(timings, "docs", progress, "writing the documentation"):
             metadata.serialize(directory / VOID_FILE, format="turtle")
             write_ontology_docs(sources.ontology_file, directory)
-            write_saved_queries(load_saved_queries(sources.queries_dir), directory / QUERIES)
+            write_saved_queries(saved_queries, directory / QUERIES)  # the same texts the examples graph holds
             bind_prefixes(report.graph).serialize(directory / REPORT, format="turtle")
             write_info(directory, info)
 

@@ -11,14 +11,12 @@ The build adds them as their own named graph, ``…/graph/examples``; the server
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from . import paths
 from .namespaces import GRAPH, SDO, SH, SPEX
-from .queries import SavedQuery, load_saved_queries
+from .queries import SavedQuery
 
 EXAMPLES_GRAPH = GRAPH["examples"]
 #: The examples' IRIs: fragments of the document /.well-known/sparql-examples serves.
@@ -41,10 +39,10 @@ def body(query: SavedQuery) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
-def examples_graph(queries: list[SavedQuery] | None = None, graph: Graph | None = None) -> Graph:
+def examples_graph(queries: list[SavedQuery], graph: Graph | None = None) -> Graph:
     """Every saved query as a SHACL SPARQL executable."""
     g = graph if graph is not None else Graph()
-    for query in queries if queries is not None else load_saved_queries():
+    for query in queries:
         node = EXAMPLES[query.name]
         kind, prop = _FORMS[query.form]
         g.add((node, RDF.type, SH.SPARQLExecutable))
@@ -61,8 +59,8 @@ def examples_graph(queries: list[SavedQuery] | None = None, graph: Graph | None 
     return g
 
 
-def add_examples(ds: Dataset, directory: Path = paths.QUERIES_DIR) -> None:
-    """Add the examples graph to the dataset."""
+def add_examples(ds: Dataset, queries: list[SavedQuery]) -> None:
+    """Add the examples graph of ``queries`` (the saved queries, read once by the build) to the dataset."""
     ds.bind("sh", SH, override=False)
     ds.bind("spex", SPEX, override=False)
-    examples_graph(load_saved_queries(directory), ds.graph(EXAMPLES_GRAPH))
+    examples_graph(queries, ds.graph(EXAMPLES_GRAPH))

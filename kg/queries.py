@@ -93,14 +93,14 @@ def load_saved_queries(directory: Path = paths.QUERIES_DIR) -> list[SavedQuery]:
 
 
 def write_saved_queries(queries: list[SavedQuery], directory: Path) -> None:
-    """Copy the saved queries into a build's ``directory`` (new), byte for byte, under their file names.
+    """Write the saved queries into a build's ``directory`` (new), under their file names, as the build read them.
 
     The server reads them from there, never from the sources: the questions it offers are those the build
     published as SPARQL examples, whatever the checkout holds now.
     """
     directory.mkdir()
     for query in queries:
-        (directory / query.path.name).write_bytes(query.path.read_bytes())
+        (directory / query.path.name).write_bytes(query.text.encode("utf-8"))
 
 
 def read_query_file(path: Path) -> SavedQuery:
