@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
+import pickle
 import shutil
 import socket
 import threading
@@ -40,16 +42,32 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return (os.cpu_count() or 1) + 1 if "not slow" in config.option.markexpr else 0
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuildResult]:
-    """The project's graph, built exactly as ``minusma-kg build`` builds it, once for the whole session.
+def _build_once(root: Path) -> tuple[BuildResult, dict[str, str]]:
+    """The build in ``root/out`` with its files' digests, made by the first xdist worker to ask and read back by the
+    others: one build per run, not one per worker (each is seconds of CPU on a two-core machine)."""
+    root.mkdir(parents=True, exist_ok=True)
+    saved = root / "result.pickle"
+    with (root / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this worker dies
+        if saved.exists():
+            return pickle.loads(saved.read_bytes())  # noqa: S301 - written just above by this run's own worker
+        result = build(root / "out")
+        assert result.ok, "\n".join(result.errors)
+        made = (result, _digests(result.out))
+        saved.write_bytes(pickle.dumps(made))
+        return made
 
-    Every test reads the same directory, so none may change it: a test that needs a changed build copies it
-    (``shutil.copytree``). The check at the end of the session names the files a test wrote.
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[BuildResult]:
+    """The project's graph, built exactly as ``minusma-kg build`` builds it, once for the whole run.
+
+    xdist workers share one build in the run's common temporary directory. Every test reads the same directory, so
+    none may change it: a test that needs a changed build copies it (``shutil.copytree``). The check at the end of
+    each worker's session names the files a test wrote.
     """
-    result = build(tmp_path_factory.mktemp("build") / "out")
-    assert result.ok, "\n".join(result.errors)
-    before = _digests(result.out)
+    base = tmp_path_factory.getbasetemp()
+    result, before = _build_once((base.parent if worker_id != "master" else base) / "shared-build")
     yield result
     after = _digests(result.out)
     changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
@@ -115,7 +133,8 @@ class LiveServer:
     def __init__(self, app: Flask) -> None:
         from waitress import create_server
 
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=6)
+        self.sockets: dict[int, object] = {}  # waitress's socket map: the listener and every open connection
+        self.server = create_server(app, map=self.sockets, host="127.0.0.1", port=0, threads=6)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -125,8 +144,15 @@ class LiveServer:
             self.server.run()
 
     def close(self) -> None:
+        """Stop at once: closing only the listener would leave a browser's keep-alive connections in the map, and
+        the loop would serve them until the join gave up (5 s at the end of every run)."""
+        from waitress import wasyncore
+
         self.server.close()
+        self.server.task_dispatcher.shutdown()
+        wasyncore.close_all(self.sockets)
         self.thread.join(5)
+        assert not self.thread.is_alive(), "the live server did not stop"
 
 
 @pytest.fixture(scope="session")
