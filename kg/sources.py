@@ -14,6 +14,7 @@ import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -214,8 +215,28 @@ def read_sources(sources: Sources = PACKAGE_SOURCES, extra_articles: Sequence[Pa
 
 
 def load_ontology(path: Path = paths.ONTOLOGY) -> Graph:
-    """The ontology with its blank nodes (RDF lists of property chains) labelled canonically, for stable dumps."""
-    return to_canonical_graph(Graph().parse(path, format="turtle"))
+    """The ontology with its blank nodes (RDF lists of property chains) labelled canonically, for stable dumps.
+
+    Read-only (rdflib's canonical graph is), so one parse per content serves every build in the process."""
+    return _parsed_turtle(path.resolve().as_uri(), path.read_text(encoding="utf-8"), canonical=True)
+
+
+def read_turtle(path: Path) -> Graph:
+    """A Turtle file (the shapes) as a fresh graph the caller may change, parsed once per content per process: the
+    tests and ``validate`` check many graphs against the same shapes."""
+    parsed = _parsed_turtle(path.resolve().as_uri(), path.read_text(encoding="utf-8"), canonical=False)
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in parsed.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    graph += parsed
+    return graph
+
+
+@lru_cache(maxsize=8)
+def _parsed_turtle(location: str, text: str, canonical: bool) -> Graph:
+    """Keyed by the text itself, so an edited file is parsed again; ``location`` is the base for relative IRIs."""
+    graph = Graph().parse(data=text, format="turtle", publicID=location)
+    return to_canonical_graph(graph) if canonical else graph
 
 
 _SOURCE_KEYS = {"id": True, "label": True, "url": False}  # key -> required

@@ -13,6 +13,7 @@ from rdflib.namespace import RDFS
 
 from . import paths
 from .namespaces import INFERRED_GRAPH, SH, shorten
+from .sources import read_turtle
 from .union import union_graph
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def validate_graph(
 ) -> ValidationReport:
     """Validate one graph, or the union of a dataset's graphs; ``origins`` maps a node IRI to the annotation
     file:line that states it."""
-    shapes = Graph().parse(shapes_file, format="turtle")
+    shapes = read_turtle(shapes_file)
     union = data.default_union if isinstance(data, Dataset) else None
     if isinstance(data, Dataset):
         data.default_union = True  # what the shapes see, and where the labels are looked up: every graph at once

@@ -14,7 +14,7 @@ from minusma_kg.kg import paths
 from minusma_kg.kg.assemble import assemble
 from minusma_kg.kg.build import build, sources_digest
 from minusma_kg.kg.namespaces import EXTERNAL_GRAPH, MKG, RES
-from minusma_kg.kg.sources import PACKAGE_SOURCES, Sources, read_sources
+from minusma_kg.kg.sources import PACKAGE_SOURCES, Sources, read_sources, read_turtle
 from rdflib import Literal
 
 from minusma_kg.errors import AnnotationErrors
@@ -152,3 +152,13 @@ def test_the_build_reads_no_input_that_sources_does_not_list(copied: Sources, tm
     unlisted = sorted({f for f in opened if any(r in f.parents for r in roots) and f not in listed and f.is_file()})
     assert not unlisted, f"the build read files Sources.files() does not list: {unlisted}"
     assert {copied.external_file.resolve(), copied.mappings_file.resolve()} <= set(opened)  # the hook does see reads
+
+
+def test_a_turtle_file_edited_between_two_reads_is_read_again(tmp_path: Path) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    shutil.copy(paths.SHAPES, shapes)
+    first = read_turtle(shapes)
+    first.remove((None, None, None))  # a caller's change stays in its own copy
+    assert len(read_turtle(shapes)) == len(read_turtle(paths.SHAPES)) > 0
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n<urn:x:a> <urn:x:b> <urn:x:c> .\n", encoding="utf-8")
+    assert len(read_turtle(shapes)) == len(read_turtle(paths.SHAPES)) + 1
