@@ -12,8 +12,9 @@ from minusma_kg.kg.assemble import assemble
 from minusma_kg.kg.namespaces import PREFIXES, RES, SH
 from minusma_kg.kg.sources import load_ontology, read_sources
 from minusma_kg.kg.union import union_graph
-from minusma_kg.kg.validate import Violation, validate_dataset, validate_graph
-from rdflib import Graph, URIRef
+from minusma_kg.kg.validate import Violation, targeted_property_shapes, validate_dataset, validate_graph
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Node, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
@@ -276,3 +277,56 @@ def test_the_dataset_validated_in_place_reports_exactly_what_its_union_copy_repo
 def _comparable(violations: list[Violation]) -> list[Violation]:
     """The violations with a complex path's blank node (a fresh label each time the shapes are read) left out."""
     return sorted((replace(v, path=v.path if v.path and ":" in v.path else None) for v in violations), key=str)
+
+
+def _results(data: Graph, shapes: Graph) -> list[tuple[str, ...]]:
+    """Every result pySHACL reports, as comparable text: focus, path, value, component, source shape, message,
+    severity (the shapes' blank nodes are the same objects in both forms, so they compare too)."""
+    _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
+    keys = (SH.focusNode, SH.resultPath, SH.value, SH.sourceConstraintComponent, SH.sourceShape, SH.resultMessage,
+            SH.resultSeverity)  # fmt: skip
+    return sorted(tuple(str(report.value(r, k)) for k in keys) for r in report.subjects(RDF.type, SH.ValidationResult))
+
+
+def _with_required_values_dropped(ds: Graph, shapes: Graph) -> Graph:
+    """``ds`` without the first triple (in IRI order) of each property a shape requires: something to report."""
+    required = {shapes.value(prop, SH.path) for prop in shapes.subjects(SH.minCount, None)}
+    for prop in sorted(p for p in required if isinstance(p, URIRef)):
+        found: list[tuple[Node, Node]] = sorted(ds.subject_objects(prop), key=str)
+        if found:
+            ds.remove((found[0][0], prop, found[0][1]))
+    return ds
+
+
+@pytest.mark.slow  # every case twice, and the corpus twice
+def test_targeted_property_shapes_report_exactly_what_the_nested_ones_report() -> None:
+    nested = Graph().parse(paths.SHAPES)
+    targeted = targeted_property_shapes(nested)
+    assert len(set(targeted.subjects(SH.property, None))) < len(set(nested.subjects(SH.property, None)))
+    for case in CASES:
+        variant = _variant(case)
+        found = _results(variant, targeted)
+        assert found and found == _results(variant, nested), case.name
+    corpus = _with_required_values_dropped(union_graph(assemble(read_sources()).dataset), nested)
+    found = _results(corpus, targeted)
+    assert len(found) > 10 and found == _results(corpus, nested)
+
+
+SHAPES_TURTLE = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <urn:x:> .
+ex:Targeted a sh:NodeShape ; sh:targetClass ex:A ; sh:property ex:p .
+ex:Used a sh:NodeShape ; sh:targetClass ex:B ; sh:property ex:q .
+ex:User a sh:NodeShape ; sh:targetClass ex:C ; sh:node ex:Used .
+ex:Off a sh:NodeShape ; sh:targetClass ex:D ; sh:deactivated true ; sh:property ex:r .
+ex:p sh:path ex:name ; sh:minCount 1 . ex:q sh:path ex:name ; sh:minCount 1 . ex:r sh:path ex:name ; sh:minCount 1 .
+"""
+
+
+def test_only_a_plain_targeted_node_shape_hands_its_targets_to_its_property_shapes() -> None:
+    """A node shape used by another one (sh:node) or switched off (sh:deactivated) keeps its property shapes."""
+    ex = "urn:x:"
+    flat = targeted_property_shapes(Graph().parse(data=SHAPES_TURTLE, format="turtle"))
+    assert (URIRef(ex + "p"), SH.targetClass, URIRef(ex + "A")) in flat
+    assert (URIRef(ex + "Targeted"), SH.property, None) not in flat
+    for shape, prop in (("Used", "q"), ("Off", "r")):
+        assert (URIRef(ex + shape), SH.property, URIRef(ex + prop)) in flat
+        assert (URIRef(ex + prop), SH.targetClass, None) not in flat
