@@ -11,7 +11,9 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,21 +34,37 @@ GENERATOR = "minusma-kg"
 STAGING_MARKER = ".minusma-kg-staging"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Dump:
     """The dataset serialised once, as bytes: every published file, the digest and the store are derived from it.
 
     Bytes rather than parsed quads: a million quads held as Python objects took more memory than the build may use.
+    TriG and Turtle are written from the lines when first asked for, so that the build can do it while pyoxigraph
+    loads the store (which runs without Python's lock) instead of before.
     """
 
     #: Sorted, duplicate-free N-Quads: two builds of the same input give the same bytes.
     nquads: bytes
-    #: TriG, graph by graph in IRI order, each graph's triples in the order of their N-Quads lines.
-    trig: bytes
     #: The union of the graphs, each triple once, sorted as N-Triples: the store's default graph.
     union: bytes
-    #: The union as Turtle.
-    turtle: bytes
+    #: Each graph's sorted N-Quads lines by the graph's name ("" for the default graph), until TriG is written.
+    graph_lines: dict[str, list[bytes]] = field(repr=False)
+
+    @cached_property
+    def trig(self) -> bytes:
+        """TriG, graph by graph in IRI order, each graph's triples in the order of their N-Quads lines."""
+        lines = self.graph_lines
+        in_order = (ox.parse(_lines(lines[g]), format=ox.RdfFormat.N_QUADS) for g in sorted(lines))
+        # ox.serialize returns the bytes when given no output file (typed as maybe None for the other case)
+        trig = ox.serialize(itertools.chain.from_iterable(in_order), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        self.graph_lines = {}  # the same bytes again: not kept once TriG is written
+        return trig or b""
+
+    @cached_property
+    def turtle(self) -> bytes:
+        """The union as Turtle."""
+        union_triples = ox.parse(self.union, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(union_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
 
     @property
     def sha256(self) -> str:
@@ -96,7 +114,7 @@ def dump(ds: Dataset) -> Dump:
 
     Each graph is written as N-Quads and its lines sorted (UTF-8 bytes sort as their code points, so this is the
     order of sorted text); all the lines sorted are the N-Quads dump, and each line without its graph name is a
-    triple of the union. TriG and Turtle are written from those lines, parsed back one graph at a time.
+    triple of the union. TriG and Turtle are written from those lines when first asked for (:class:`Dump`).
     """
     graphs: dict[str, list[bytes]] = {}
     triples: set[bytes] = set()
@@ -110,22 +128,27 @@ def dump(ds: Dataset) -> Dump:
         graphs["" if isinstance(name, ox.DefaultGraph) else str(name)] = lines
     nquads = _lines(sorted(line for lines in graphs.values() for line in lines))
     union = b"".join(t + b" .\n" for t in sorted(triples))
-    in_order = (ox.parse(_lines(graphs[g]), format=ox.RdfFormat.N_QUADS) for g in sorted(graphs))
-    # ox.serialize returns the bytes when given no output file (typed as maybe None for the other case)
-    trig = ox.serialize(itertools.chain.from_iterable(in_order), format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
-    union_triples = ox.parse(union, format=ox.RdfFormat.N_TRIPLES)
-    turtle = ox.serialize(union_triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-    return Dump(nquads, trig, union, turtle)
+    return Dump(nquads, union, graphs)
 
 
-def write_dataset(data: Dump | Dataset, directory: Path) -> None:
-    """Write every published form of the dataset into ``directory`` (which exists), and the store the server opens."""
+def write_dataset(data: Dump | Dataset, directory: Path, meanwhile: Callable[[], None] | None = None) -> None:
+    """Write every published form of the dataset into ``directory`` (which exists), and the store the server opens.
+
+    pyoxigraph loads the store without holding Python's lock, so it loads in a thread while this one writes TriG,
+    Turtle and whatever ``meanwhile`` writes (the build's documentation): the store was half of the serialisation.
+    Returns once the store is complete; an error in either is raised after both have stopped, so nothing still
+    writes into ``directory`` when the caller removes it.
+    """
     if isinstance(data, Dataset):
         data = dump(data)
     (directory / NQUADS).write_bytes(data.nquads)
-    (directory / TRIG).write_bytes(data.trig)
-    (directory / TURTLE).write_bytes(data.turtle)
-    write_store(directory / NQUADS, directory / STORE, data.union)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="store") as pool:
+        store = pool.submit(write_store, directory / NQUADS, directory / STORE, data.union)
+        (directory / TRIG).write_bytes(data.trig)
+        (directory / TURTLE).write_bytes(data.turtle)
+        if meanwhile is not None:
+            meanwhile()
+        store.result()
 
 
 def _read_info(directory: Path) -> dict[str, Any] | None:

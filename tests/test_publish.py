@@ -7,8 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from minusma_kg.kg import build as kg_build
 from minusma_kg.kg.build import build
@@ -240,3 +242,23 @@ def test_a_killed_build_leaves_staging_that_the_next_build_removes(built, tmp_pa
     assert snapshot(out) == snapshot_of(write_one_file)
     assert {d.name: snapshot(d) for d in [*look_alikes, running]} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", *before])
+
+
+def test_a_failure_while_the_store_loads_is_raised_after_the_store_stopped_writing(built, tmp_path):
+    """The store loads in a thread while the documentation is written: when the documentation fails, the error
+    reaches the build only once nothing writes into the staging directory any more (the build then removes it)."""
+    from minusma_kg.kg.publish import dump, write_dataset
+    from minusma_kg.kg.store import manifest
+
+    ds = Dataset()
+    ds.parse(built.out / NQUADS, format="nquads")
+    dumped = dump(ds)
+
+    def docs_fail() -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        write_dataset(dumped, tmp_path, meanwhile=docs_fail)
+    assert not [t for t in threading.enumerate() if t.name.startswith("store")]
+    assert manifest(tmp_path / STORE)  # complete: written to the end before the error was raised
+    assert len(ox.Store.read_only(str(tmp_path / STORE))) >= len(ds)  # every quad, and the union
