@@ -16,7 +16,8 @@ from minusma_kg.kg import build as kg_build
 from minusma_kg.kg.build import build
 from minusma_kg.kg.layout import NQUADS, PUBLISHED, QUERIES, STORE, TRIG, TURTLE
 from minusma_kg.kg.namespaces import INFERRED_GRAPH, LINKS_GRAPH, PREFIXES
-from minusma_kg.kg.publish import STAGING_MARKER, publish_atomically
+from minusma_kg.kg.publish import STAGING_MARKER, dump, publish_atomically, write_dataset
+from minusma_kg.kg.store import manifest
 from rdflib import BNode, Dataset, Graph
 from rdflib.compare import isomorphic
 
@@ -247,9 +248,6 @@ def test_a_killed_build_leaves_staging_that_the_next_build_removes(built, tmp_pa
 def test_a_failure_while_the_store_loads_is_raised_after_the_store_stopped_writing(built, tmp_path):
     """The store loads in a thread while the documentation is written: when the documentation fails, the error
     reaches the build only once nothing writes into the staging directory any more (the build then removes it)."""
-    from minusma_kg.kg.publish import dump, write_dataset
-    from minusma_kg.kg.store import manifest
-
     ds = Dataset()
     ds.parse(built.out / NQUADS, format="nquads")
     dumped = dump(ds)
